@@ -1,0 +1,5 @@
+"""Allow ``python -m hardening``."""
+
+from hardening.cli import main
+
+main()

@@ -1,0 +1,194 @@
+"""scan, collect-script and evaluate: the commands that produce findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from hardening import paths
+from hardening.baselines import load_baseline, parameters_for
+from hardening.cli.common import (EXIT_FAIL, EXIT_OK, EXIT_TARGET, baselines_dir_option, db_option, format_option,
+                                  lang_option, load_catalog, open_store, parse_vars, rules_dir_option)
+from hardening.cli.output import echo_scan, scan_json
+from hardening.collect import build_offline_script, make_plan, new_marker, read_bundle
+from hardening.errors import InputError
+from hardening.scan import TargetResult, evaluate_target, facts_record, needed_facts, parse_facts, scan_many, summarize
+from hardening.secrets import Secret
+from hardening.targets import parse_target
+
+DEFAULT_BASELINE = "mlps_l3_linux"
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _prepare(baseline_name: str, rules_dir, baselines_dir, var, only_rules):
+    """Rules, baseline and parameters for a run; any bad input stops here with exit 2."""
+    catalog = load_catalog(rules_dir)
+    baseline = load_baseline(baseline_name, paths.baseline_roots(baselines_dir), catalog)
+    selected = baseline.rules
+    if only_rules:
+        unknown = [r for r in only_rules if r not in catalog]
+        if unknown:
+            raise InputError(f"unknown rule(s): {', '.join(unknown)}")
+        selected = [r for r in only_rules]
+    params = parameters_for(baseline, catalog, parse_vars(var))
+    return [catalog[r] for r in selected], baseline, params
+
+
+def _exit_code(results: list[TargetResult]) -> int:
+    if any(r.status == "error" for r in results):
+        return EXIT_TARGET
+    if any(f.status.value in ("fail", "error") for r in results for f in r.findings):
+        return EXIT_FAIL
+    return EXIT_OK
+
+
+def _store_and_report(store, scan_id, results, fmt, lang, verbose, output) -> int:
+    findings = [f for r in results for f in r.findings]
+    summary = summarize(findings)
+    summary["hosts"] = len(results)
+    summary["hosts_failed"] = sum(1 for r in results if r.status == "error")
+    code = _exit_code(results)
+    store.finish_scan(scan_id, _now(), code, summary)
+    scan = store.scan(scan_id)
+    if output:
+        Path(output).write_text(scan_json(scan) + "\n", encoding="utf-8")
+    if fmt == "json":
+        click.echo(scan_json(scan))
+    else:
+        echo_scan(scan, lang, verbose)
+    return code
+
+
+common_scan_options = [
+    click.option("--baseline", "-b", default=DEFAULT_BASELINE, show_default=True, help="Baseline name or YAML file."),
+    click.option("--rule", "only_rules", multiple=True, help="Only these rule ids (repeatable)."),
+    click.option("--var", multiple=True, metavar="NAME=VALUE", help="Override a baseline parameter (repeatable)."),
+    rules_dir_option, baselines_dir_option,
+]
+
+
+def with_options(options):
+    def decorate(func):
+        for option in reversed(options):
+            func = option(func)
+        return func
+    return decorate
+
+
+@click.command()
+@click.argument("targets", nargs=-1)
+@with_options(common_scan_options)
+@click.option("--identity", "-i", type=click.Path(exists=True, dir_okay=False), help="SSH private key file.")
+@click.option("--ask-pass", is_flag=True, help="Prompt for the SSH password (or set HARDENING_SSH_PASSWORD).")
+@click.option("--sudo", is_flag=True, help="Collect through sudo when logging in as a non-root user.")
+@click.option("--ask-sudo-pass", is_flag=True, help="Prompt for the sudo password (or set HARDENING_SUDO_PASSWORD).")
+@click.option("--known-hosts", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="known_hosts file for host key checks (default: ~/.ssh/known_hosts or $HARDENING_KNOWN_HOSTS).")
+@click.option("--trust-on-first-use", is_flag=True,
+              help="Accept and record the key of a host not yet in known_hosts (a changed key is still refused).")
+@click.option("--connect-timeout", type=float, default=10.0, show_default=True, help="Seconds for TCP connect, banner and auth.")
+@click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds the collector may run on a host.")
+@click.option("--forks", type=click.IntRange(1, 256), default=16, show_default=True, help="Hosts scanned at once.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Also write the JSON document to this file.")
+@click.option("--no-store", is_flag=True, help="Do not record the scan in the history database.")
+@click.option("--verbose", "-v", is_flag=True, help="Show passing and not-applicable findings too.")
+@format_option
+@lang_option
+@db_option
+def scan(targets, baseline, only_rules, var, rules_dir, baselines_dir, identity, ask_pass, sudo, ask_sudo_pass,
+         known_hosts, trust_on_first_use, connect_timeout, timeout, forks, output, no_store, verbose, fmt, lang, db):
+    """Scan targets against a baseline, store the result and print a summary.
+
+    With no TARGET, scans this machine (local). A TARGET is ssh://[user@]host[:port].
+    Exit status: 0 all pass, 1 failures or undetermined findings, 2 bad input, 3 a host could not be scanned.
+
+    \b
+    Examples:
+      hardening scan
+      hardening scan ssh://root@127.0.10.1 --identity ~/.ssh/id_ed25519 --format json
+      hardening scan ssh://admin@db1 --sudo --ask-sudo-pass --baseline my_tailoring.yml
+    """
+    rules, base, params = _prepare(baseline, rules_dir, baselines_dir, var, only_rules)
+    parsed = [parse_target(t) for t in (targets or ("local",))]
+    password = Secret(click.prompt("SSH password", hide_input=True)) if ask_pass else Secret.from_env("HARDENING_SSH_PASSWORD")
+    sudo_password = (Secret(click.prompt("sudo password", hide_input=True)) if ask_sudo_pass
+                     else Secret.from_env("HARDENING_SUDO_PASSWORD"))
+    notice = lambda message: click.echo(f"hardening: {message}", err=True)  # noqa: E731
+
+    def factory_for(target):
+        if target.kind == "local":
+            from hardening.transports.local import LocalTransport
+            return lambda: LocalTransport(sudo=sudo)
+        from hardening.transports.ssh import SshTransport
+        return lambda: SshTransport(
+            target, identity=identity, password=password, passphrase=Secret.from_env("HARDENING_SSH_KEY_PASSPHRASE"),
+            known_hosts=known_hosts or paths.known_hosts_default(), trust_on_first_use=trust_on_first_use,
+            sudo=sudo, sudo_password=sudo_password, connect_timeout=connect_timeout, notice=notice)
+
+    jobs = [(t.name, t.uri, factory_for(t)) for t in parsed]
+    store = open_store(Path(":memory:") if no_store else db)
+    source = "local" if all(t.kind == "local" for t in parsed) else "ssh"
+    scan_id = store.begin_scan(_now(), base, params, source, rules)
+    today = dt.date.today()
+    results = scan_many(jobs, rules, params, base, today, timeout, forks,
+                        on_done=lambda result: store.add_target(scan_id, result))
+    sys.exit(_store_and_report(store, scan_id, results, fmt, lang, verbose, output))
+
+
+@click.command("collect-script")
+@with_options(common_scan_options)
+def collect_script(baseline, only_rules, var, rules_dir, baselines_dir):
+    """Print a POSIX sh collector to run by hand on a host you cannot reach (e.g. behind a bastion).
+
+    The script only reads; it prints one JSON bundle for `hardening evaluate`.
+
+    \b
+    Example:
+      hardening collect-script --baseline mlps_l3_linux > collect.sh
+      # on the host, as root:  sh collect.sh > bundle.json
+      hardening evaluate bundle.json
+    """
+    rules, base, params = _prepare(baseline, rules_dir, baselines_dir, var, only_rules)
+    plan = make_plan(needed_facts(rules, params))
+    click.echo(build_offline_script(plan, new_marker(), base.id), nl=False)
+
+
+@click.command()
+@click.argument("bundle", type=click.Path(exists=True, dir_okay=False))
+@click.option("--baseline", "-b", default=None, help="Baseline (default: the one the bundle was made for).")
+@click.option("--rule", "only_rules", multiple=True, help="Only these rule ids (repeatable).")
+@click.option("--var", multiple=True, metavar="NAME=VALUE", help="Override a baseline parameter (repeatable).")
+@rules_dir_option
+@baselines_dir_option
+@click.option("--name", default=None, help="Host name to record (default: the host's own name from the bundle).")
+@click.option("--no-store", is_flag=True, help="Do not record the result in the history database.")
+@click.option("--verbose", "-v", is_flag=True, help="Show passing and not-applicable findings too.")
+@format_option
+@lang_option
+@db_option
+def evaluate(bundle, baseline, only_rules, var, rules_dir, baselines_dir, name, no_store, verbose, fmt, lang, db):
+    """Evaluate a facts bundle made by a `collect-script` run, and store it like a scan.
+
+    \b
+    Example:
+      hardening evaluate bundle.json --format json
+    """
+    text = Path(bundle).read_text(encoding="utf-8", errors="replace")
+    plan, raws, _marker, bundle_baseline = read_bundle(text, bundle)
+    rules, base, params = _prepare(baseline or bundle_baseline or DEFAULT_BASELINE, rules_dir, baselines_dir,
+                                   var, only_rules)
+    results, _ctx, platform = parse_facts(plan, raws)
+    host = name or platform.get("hostname") or Path(bundle).stem
+    result = TargetResult(name=host, uri=f"bundle:{Path(bundle).name}", platform=platform,
+                          findings=evaluate_target(rules, results, platform, params, base, host, dt.date.today()),
+                          facts=facts_record(plan, results))
+    store = open_store(Path(":memory:") if no_store else db)
+    scan_id = store.begin_scan(_now(), base, params, "bundle", rules)
+    store.add_target(scan_id, result)
+    sys.exit(_store_and_report(store, scan_id, [result], fmt, lang, verbose, None))

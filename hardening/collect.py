@@ -1,0 +1,183 @@
+"""Turn the facts a host needs into ONE POSIX sh script, and its output back into raw results.
+
+Each fact's output is framed by a header line carrying a per-scan random marker, its exit
+status, a truncation flag and the byte counts that follow, so neither junk printed by
+the login shell nor hostile file contents can be mistaken for a result.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import shlex
+from dataclasses import dataclass
+
+from hardening.errors import InputError, TargetError
+from hardening.facts import Raw, get_fact, instance_key
+from hardening.facts.base import DEFAULT_OUTPUT_CAP
+
+BUNDLE_FORMAT = "hardening-bundle/1"
+STDERR_CAP = 4096
+MAX_STREAM = 64 * 1024 * 1024  # refuse output beyond this: a host is garbage, not a scan
+
+PREAMBLE = r"""LC_ALL=C; export LC_ALL
+PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH; export PATH
+umask 077
+HF_T=$(mktemp -d 2>/dev/null) || { HF_T=/tmp/hf.$$; mkdir -m 700 "$HF_T" || exit 97; }
+trap 'rm -rf "$HF_T"' EXIT
+trap 'rm -rf "$HF_T"; exit 98' INT TERM HUP
+HF_FAMILY=unknown
+HF_OS=" $( (cat /etc/os-release || cat /usr/lib/os-release) 2>/dev/null | sed -n 's/^ID_LIKE=//p;s/^ID=//p' | tr -d '"'"'"'"' | tr '\n' ' ') "
+case "$HF_OS" in
+  *" debian "*|*" ubuntu "*) HF_FAMILY=debian ;;
+  *" rhel "*|*" fedora "*|*" centos "*|*" kylin "*|*" openEuler "*|*" anolis "*) HF_FAMILY=rhel ;;
+  *suse*) HF_FAMILY=suse ;;
+  *) if [ -f /etc/debian_version ]; then HF_FAMILY=debian; elif [ -f /etc/redhat-release ]; then HF_FAMILY=rhel; fi ;;
+esac
+hf_files() {
+  for hf_f in "$@"; do
+    [ -f "$hf_f" ] || continue
+    cat -- "$hf_f" > "$HF_T/c" 2>/dev/null || continue
+    printf '%s\0%s\0' "$(($(wc -c < "$HF_T/c")))" "$hf_f"
+    cat "$HF_T/c"
+  done
+}
+hf_emit() {
+  hf_n=$(($(wc -c < "$HF_T/o"))); hf_e=$(($(wc -c < "$HF_T/e"))); hf_t=0
+  if [ "$hf_n" -gt "$3" ]; then hf_t=1; hf_n=$3; fi
+  if [ "$hf_e" -gt @STDERR_CAP@ ]; then hf_e=@STDERR_CAP@; fi
+  printf '\n%s %s %s %s %s %s\n' "$HF_M" "$1" "$2" "$hf_t" "$hf_n" "$hf_e"
+  head -c "$hf_n" "$HF_T/o"; head -c "$hf_e" "$HF_T/e"
+}
+""".replace("@STDERR_CAP@", str(STDERR_CAP))
+
+
+@dataclass(frozen=True)
+class PlannedFact:
+    index: int
+    fact: str
+    args: dict
+
+    @property
+    def key(self) -> str:
+        return instance_key(self.fact, self.args)
+
+
+def make_plan(needed: list[tuple[str, dict]]) -> list[PlannedFact]:
+    """Deduplicate (fact, args) pairs; system.OsRelease always comes first (parsers need it)."""
+    seen: dict[str, PlannedFact] = {}
+    ordered = [("system.OsRelease", {})] + list(needed)
+    for fact, args in ordered:
+        key = instance_key(fact, args)
+        if key not in seen:
+            seen[key] = PlannedFact(len(seen), fact, dict(args))
+    return list(seen.values())
+
+
+def new_marker() -> str:
+    return "HF" + secrets.token_hex(16)
+
+
+def _fact_block(planned: PlannedFact) -> str:
+    fact = get_fact(planned.fact)
+    command = fact.shell(planned.args)
+    if isinstance(command, dict):
+        cases = [f"  {family}) {body} ;;" for family, body in command.items() if family != "default"]
+        cases.append(f"  *) {command.get('default', 'echo unsupported platform >&2; exit 125')} ;;")
+        body = 'case "$HF_FAMILY" in\n' + "\n".join(cases) + "\nesac"
+    else:
+        body = command
+    return (f"# {planned.fact} {json.dumps(planned.args, ensure_ascii=True) if planned.args else ''}\n"
+            f"(\n{body}\n) >\"$HF_T/o\" 2>\"$HF_T/e\" </dev/null\n"
+            f"hf_emit {planned.index} $? {fact.output_cap}\n")
+
+
+def collection_body(plan: list[PlannedFact], marker: str) -> str:
+    blocks = "".join(_fact_block(p) for p in plan)
+    return f"HF_M={marker}\n{PREAMBLE}{blocks}printf '\\n%s END\\n' \"$HF_M\"\n"
+
+
+def build_script(plan: list[PlannedFact], marker: str) -> str:
+    """The script sent over one exec channel (or run locally): framed raw output on stdout."""
+    return "# hardening collector: reads facts, changes nothing\n" + collection_body(plan, marker)
+
+
+def build_offline_script(plan: list[PlannedFact], marker: str, baseline: str) -> str:
+    """A script an operator runs by hand; it prints one JSON bundle (the framed stream in base64)."""
+    header = json.dumps({"format": BUNDLE_FORMAT, "baseline": baseline, "marker": marker,
+                         "plan": [{"index": p.index, "fact": p.fact, "args": p.args} for p in plan]},
+                        ensure_ascii=True, sort_keys=True)
+    return (
+        "#!/bin/sh\n"
+        "# hardening offline collector: reads facts, changes nothing.\n"
+        f"# Run as root:  sh collect.sh > bundle.json   then:  hardening evaluate bundle.json\n"
+        "command -v base64 >/dev/null 2>&1 || { echo 'hardening: base64 (coreutils) is required' >&2; exit 1; }\n"
+        "HF_OUT=$(mktemp 2>/dev/null || echo /tmp/hf-bundle.$$)\n"
+        f"( {collection_body(plan, marker)} ) > \"$HF_OUT\"\n"
+        f"printf '%s' {shlex.quote(header[:-1])}\n"
+        "printf ',\"stream_b64\":\"'\n"
+        "base64 < \"$HF_OUT\" | tr -d '\\n'\n"
+        "printf '\"}\\n'\n"
+        "rm -f \"$HF_OUT\"\n"
+    )
+
+
+def parse_stream(data: bytes, plan: list[PlannedFact], marker: str) -> dict[str, Raw]:
+    """Split the framed output into one Raw per planned fact.
+
+    Raises TargetError when the output is not a collector's output at all or was cut off.
+    """
+    if len(data) > MAX_STREAM:
+        raise TargetError(f"output too large ({len(data)} bytes)")
+    head = b"\n" + marker.encode() + b" "
+    by_index = {p.index: p for p in plan}
+    results: dict[str, Raw] = {}
+    pos = data.find(head)
+    if pos < 0:
+        raise TargetError("garbage output: the collector's marker was not found")
+    while True:
+        line_end = data.find(b"\n", pos + len(head))
+        if line_end < 0:
+            raise TargetError("output ended early (truncated)")
+        fields = data[pos + len(head):line_end].split(b" ")
+        if fields == [b"END"]:
+            break
+        if len(fields) != 5 or not all(f.lstrip(b"-").isdigit() for f in fields):
+            raise TargetError("garbage output: malformed result header")
+        index, rc, truncated, n_out, n_err = (int(f) for f in fields)
+        start = line_end + 1
+        if start + n_out + n_err > len(data):
+            raise TargetError("output ended early (truncated)")
+        planned = by_index.get(index)
+        if planned is None:
+            raise TargetError("garbage output: result for a fact that was not asked for")
+        results[planned.key] = Raw(stdout=data[start:start + n_out],
+                                   stderr=data[start + n_out:start + n_out + n_err],
+                                   rc=rc, truncated=bool(truncated))
+        pos = start + n_out + n_err
+        if not data.startswith(head, pos):
+            raise TargetError("garbage output: result framing is broken")
+    return results
+
+
+def read_bundle(text: str, path: str) -> tuple[list[PlannedFact], dict[str, Raw], str, str]:
+    """Parse an offline bundle; returns (plan, raw results, marker, baseline)."""
+    try:
+        bundle = json.loads(text)
+        if bundle.get("format") != BUNDLE_FORMAT:
+            raise InputError(f"not a hardening bundle (format {bundle.get('format')!r})", path)
+        plan = [PlannedFact(int(p["index"]), str(p["fact"]), dict(p.get("args") or {})) for p in bundle["plan"]]
+        stream = base64.b64decode(bundle["stream_b64"], validate=True)
+        marker = str(bundle["marker"])
+    except InputError:
+        raise
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg}", path, exc.lineno) from None
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise InputError(f"malformed bundle: {exc}", path) from None
+    try:
+        raws = parse_stream(stream, plan, marker)
+    except TargetError as exc:
+        raise InputError(f"bundle content: {exc}", path) from None
+    return plan, raws, marker, str(bundle.get("baseline", ""))

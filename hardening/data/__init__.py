@@ -1,0 +1,1 @@
+"""Shipped data folders (rules, baselines, remediations, reports), mapped here in the wheel."""

@@ -1,0 +1,29 @@
+"""Facts about installed software packages."""
+
+from __future__ import annotations
+
+from hardening.facts.base import Fact, HostContext, Parsed, Raw
+
+
+class Installed(Fact):
+    """Installed packages by name → version, from dpkg or rpm (whichever the host has)."""
+
+    command = {
+        "debian": "dpkg-query -W -f='${Package}\\t${Version}\\t${db:Status-Abbrev}\\n'",
+        "rhel": "rpm -qa --qf '%{NAME}\\t%{VERSION}-%{RELEASE}\\tii \\n'",
+        "default": ("if command -v dpkg-query >/dev/null 2>&1; then "
+                    "dpkg-query -W -f='${Package}\\t${Version}\\t${db:Status-Abbrev}\\n'; "
+                    "elif command -v rpm >/dev/null 2>&1; then "
+                    "rpm -qa --qf '%{NAME}\\t%{VERSION}-%{RELEASE}\\tii \\n'; fi"),
+    }
+
+    def parse(self, raw: Raw, args: dict, ctx: HostContext) -> Parsed:
+        packages: dict[str, str] = {}
+        for line in raw.text().splitlines():
+            fields = line.split("\t")
+            if len(fields) < 3 or not fields[0]:
+                continue
+            name, version, status = fields[0], fields[1], fields[2]
+            if status.startswith("ii") or status.startswith("hi"):
+                packages[name.split(":")[0]] = version
+        return Parsed(packages, {"__note__": f"{len(packages)} packages installed"})

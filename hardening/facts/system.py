@@ -1,0 +1,38 @@
+"""Facts about the operating system itself."""
+
+from __future__ import annotations
+
+from hardening.facts.base import Fact, HostContext, Parsed, Raw
+
+
+class OsRelease(Fact):
+    """``/etc/os-release``, the kernel release and the family the collector detected."""
+
+    command = ('cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release 2>/dev/null; '
+               'echo "HF_KERNEL=$(uname -r)"; echo "HF_FAMILY=$HF_FAMILY"; echo "HF_UID=$(id -u)"; echo "HF_HOSTNAME=$(uname -n)"')
+    ok_codes = (0, 1)
+
+    def parse(self, raw: Raw, args: dict, ctx: HostContext) -> Parsed:
+        fields: dict[str, str] = {}
+        for line in raw.text().splitlines():
+            key, sep, value = line.partition("=")
+            if sep and key.strip().replace("_", "").isalnum():
+                fields[key.strip()] = value.strip().strip('"').strip("'")
+        value = {
+            "id": fields.get("ID", ""),
+            "id_like": fields.get("ID_LIKE", ""),
+            "version_id": fields.get("VERSION_ID", ""),
+            "pretty_name": fields.get("PRETTY_NAME", ""),
+            "kernel": fields.get("HF_KERNEL", ""),
+            "family": fields.get("HF_FAMILY", "unknown") or "unknown",
+            "hostname": fields.get("HF_HOSTNAME", ""),
+            "uid": int(fields["HF_UID"]) if fields.get("HF_UID", "").isdigit() else None,
+        }
+        return Parsed(value, {"__note__": f"{value['pretty_name'] or value['id']} kernel {value['kernel']}"})
+
+
+def context_from(value: dict | None) -> HostContext:
+    if not value:
+        return HostContext()
+    return HostContext(family=value.get("family", "unknown"), os_id=value.get("id", ""),
+                       version_id=value.get("version_id", ""))
