@@ -58,6 +58,26 @@ def processes_in_namespace(namespace: str) -> list[int]:
     return found
 
 
+def host_processes(namespace: str, folder: Path) -> list[int]:
+    """Processes in that mount namespace and rooted in the host's overlay (namespace ids
+    are reused, so a concurrent test run may own a new namespace with the same id)."""
+    found = []
+    for pid in processes_in_namespace(namespace):
+        try:
+            if os.readlink(f"/proc/{pid}/root").startswith(str(folder / "root")):
+                found.append(pid)
+        except OSError:
+            pass
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def mounts_mentioning(text: str) -> list[str]:
     return [line for line in Path("/proc/self/mountinfo").read_text().splitlines() if text in line]
 
@@ -83,11 +103,11 @@ def test_writes_stay_inside_and_destroy_leaves_nothing(sandbox_host: SandboxHost
 
     namespace, sshd_pid, folder = mount_namespace(sandbox_host.sshd_pid), sandbox_host.sshd_pid, sandbox_host.folder
     assert namespace != mount_namespace(os.getpid())
-    assert processes_in_namespace(namespace)
+    assert sshd_pid in host_processes(namespace, folder)
     assert not mounts_mentioning(str(folder))  # the overlay is never visible here
     sandbox_host.destroy()
-    assert processes_in_namespace(namespace) == []  # the namespace and its mounts are gone
-    assert not Path(f"/proc/{sshd_pid}").exists()
+    assert host_processes(namespace, folder) == []  # the namespace and its mounts are gone
+    assert not Path(f"/proc/{sshd_pid}").exists()  # killed and reaped
     assert not folder.exists()
     assert not mounts_mentioning(str(sandbox.SANDBOX_ROOT / sandbox_host.address))
     sandbox_host.destroy()  # idempotent
@@ -156,12 +176,10 @@ def test_setup_users_and_pty(sandbox_factory: Factory) -> None:
     with connect(host) as client:
         channel = client.get_transport().open_session(timeout=5)  # type: ignore[union-attr]
         channel.get_pty()
-        channel.exec_command("tty; cat /proc/self/loginuid")
-        output = b""
-        while not channel.exit_status_ready() or channel.recv_ready():
-            output += channel.recv(4096)
-        assert channel.recv_exit_status() == 0
-    tty, loginuid = output.decode().split()
+        channel.exec_command("tty; cat /proc/self/loginuid; echo")
+        output = channel.makefile("rb").read().decode()  # until EOF
+        assert channel.recv_exit_status() == 0, output
+    tty, loginuid = output.split()
     assert tty.startswith("/dev/pts/")
     assert loginuid == "0"  # PAM (pam_loginuid) ran for the session
 
@@ -240,8 +258,9 @@ def test_left_over_hosts_are_removed(sandbox_environment: None, how: str) -> Non
     if how == "exit":  # the atexit hook destroyed it
         assert not folder.exists() and not Path(f"/proc/{sshd_pid}").exists()
         return
-    assert folder.exists() and Path(f"/proc/{sshd_pid}").exists()
+    assert folder.exists() and alive(sshd_pid)
     namespace = mount_namespace(sshd_pid)
     assert folder in sandbox.sweep_stale()
     assert not folder.exists()
-    assert processes_in_namespace(namespace) == []
+    assert not alive(sshd_pid)
+    assert host_processes(namespace, folder) == []

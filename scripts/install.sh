@@ -1,0 +1,16 @@
+#!/bin/sh
+# Installs hardening on a Debian/Ubuntu machine (run as root): a virtual environment in
+# /opt/hardening and the `hardening` command in /usr/local/bin.
+set -eu
+here=$(cd "$(dirname "$0")/.." && pwd)
+prefix=${HARDENING_PREFIX:-/opt/hardening}
+if ! python3 -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq python3 python3-venv python3-pip >/dev/null
+fi
+[ -x "$prefix/bin/python" ] || python3 -m venv "$prefix"
+"$prefix/bin/python" -m pip install -q --upgrade pip >/dev/null
+"$prefix/bin/python" -m pip install -q "$here${HARDENING_EXTRAS:-}"
+ln -sf "$prefix/bin/hardening" /usr/local/bin/hardening
+echo "hardening installed: $(/usr/local/bin/hardening --version)"
