@@ -8,6 +8,8 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from hardening.errors import InputError
 from hardening.model import Finding, Rule, Status
 from hardening.rules import check_type
@@ -145,7 +147,7 @@ def _waivers(entries, rules: dict[str, Rule], where: str, doc) -> list[Waiver]:
         for key in ("rule", "justification", "approver", "expires"):
             if not entry.get(key):
                 raise InputError(f"waiver needs {key}", where, line)
-        if entry["rule"] not in rules:
+        if not isinstance(entry["rule"], str) or entry["rule"] not in rules:
             raise InputError(f"waiver names unknown rule {entry['rule']!r}", where, line_of(entry, "rule"))
         expires = entry["expires"]
         if isinstance(expires, str):
@@ -153,6 +155,8 @@ def _waivers(entries, rules: dict[str, Rule], where: str, doc) -> list[Waiver]:
                 expires = dt.date.fromisoformat(expires)
             except ValueError:
                 raise InputError(f"waiver expiry {expires!r} is not a date (YYYY-MM-DD)", where, line_of(entry, "expires")) from None
+        if isinstance(expires, dt.datetime):  # YAML reads "2025-06-30 18:00" as a datetime
+            expires = expires.date()
         if not isinstance(expires, dt.date):
             raise InputError("waiver expiry must be a date (YYYY-MM-DD)", where, line_of(entry, "expires"))
         hosts = entry.get("hosts") or []
@@ -163,30 +167,53 @@ def _waivers(entries, rules: dict[str, Rule], where: str, doc) -> list[Waiver]:
     return waivers
 
 
-def parameters_for(baseline: Baseline, rules: dict[str, Rule], overrides: dict | None = None) -> dict:
-    """Parameter values: rule defaults ← baseline variables (inherited) ← command-line overrides."""
-    params = {name: p.default for rule_id in baseline.rules for name, p in rules[rule_id].parameters.items()}
+def parameters_for(baseline: Baseline, rules: dict[str, Rule], overrides: dict[str, str] | None = None,
+                   also: list[str] = ()) -> dict:
+    """Parameter values: rule defaults ← baseline variables (inherited) ← command-line overrides.
+
+    ``also`` names rules run outside the baseline (``--rule``), whose defaults are needed too.
+    Overrides are the texts given to ``--var`` and are read by the parameter's declared type, so
+    a str parameter keeps "0600" as typed (YAML would read it as the octal number 384).
+    """
+    declared = {name: p for rule_id in dict.fromkeys([*baseline.rules, *also])
+                for name, p in rules[rule_id].parameters.items()}
+    params = {name: p.default for name, p in declared.items()}
     params.update(baseline.variables)
-    for name, value in (overrides or {}).items():
-        if name not in params:
+    for name, text in (overrides or {}).items():
+        if name not in declared:
             raise InputError(f"--var {name}: not a parameter of any rule in baseline {baseline.id}")
+        ptype = declared[name].type
+        value = text if ptype == "str" else _scalar(text)
+        if not check_type(value, ptype):
+            raise InputError(f"--var {name}={text}: must be a {ptype}")
         params[name] = value
     return params
 
 
+def _scalar(text: str):
+    """A --var value read as a YAML scalar: 90 → int, true → bool, [a, b] → list."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+
+
 def apply_waivers(findings: list[Finding], waivers: list[Waiver], host: str, today: dt.date) -> None:
-    """Mark failing findings covered by a live waiver as waived; say so when a waiver has expired."""
+    """Mark failing findings covered by a live waiver as waived; say so when a waiver has expired.
+
+    A live waiver wins over an expired one, and a later one (a child baseline's) over an
+    earlier one, so renewing a lapsed waiver in a tailoring baseline works.
+    """
     for finding in findings:
         if finding.status in (Status.PASS, Status.NOTAPPLICABLE):
             continue
-        for waiver in waivers:
-            if not waiver.covers(finding.rule_id, host):
-                continue
-            if waiver.expires >= today:
-                finding.waiver = {**waiver.as_dict(), "active": True, "original_status": finding.status.value}
-                finding.status = Status.WAIVED
-            else:
-                finding.waiver = {**waiver.as_dict(), "active": False}
-                finding.reason = (f"waiver expired on {waiver.expires.isoformat()} ({waiver.source}); "
-                                  + finding.reason).rstrip("; ")
-            break
+        covering = [w for w in waivers if w.covers(finding.rule_id, host)]
+        live = [w for w in covering if w.expires >= today]
+        if live:
+            finding.waiver = {**live[-1].as_dict(), "active": True, "original_status": finding.status.value}
+            finding.status = Status.WAIVED
+        elif covering:
+            waiver = covering[-1]
+            finding.waiver = {**waiver.as_dict(), "active": False}
+            finding.reason = (f"waiver expired on {waiver.expires.isoformat()} ({waiver.source}); "
+                              + finding.reason).rstrip("; ")

@@ -223,13 +223,13 @@ def stub_view(test: dict, platforms: set[str] | None = None) -> FactView:
     return _Stub(results, platforms or {"linux", "debian", "rhel"})
 
 
-def run_inline_tests(rule: Rule, defaults: dict) -> list[str]:
-    """Run a rule's inline tests; returns one message per failing test."""
+def run_inline_tests(rule: Rule, defaults: dict) -> list[tuple[dict, str]]:
+    """Run a rule's inline tests; returns (test, message) for each failing test."""
     failures = []
     for test in rule.tests:
         params = {**defaults, **(test.get("params") or {})}
         finding = evaluate_rule(rule, stub_view(test), params)
         if finding.status.value != test.get("expect"):
-            failures.append(f"test {test.get('name', '?')!r} expected {test.get('expect')}, got "
-                            f"{finding.status.value} ({finding.reason or finding.expected})")
+            failures.append((test, f"test {test.get('name', '?')!r} expected {test.get('expect')}, got "
+                                   f"{finding.status.value} ({finding.reason or finding.expected})"))
     return failures

@@ -145,7 +145,7 @@ class _RuleReader:
                 self.problem(self.doc, "platform", "platform must be a non-empty list")
             return []
         for i, name in enumerate(platform):
-            if name not in PLATFORMS:
+            if not known(name, PLATFORMS):
                 self.problem(platform, i, f"unknown platform {name!r} (known: {', '.join(sorted(PLATFORMS))})")
         return list(platform)
 
@@ -160,7 +160,7 @@ class _RuleReader:
                 continue
             self.unknown_keys(spec, PARAMETER_KEYS, f"parameter {name!r}")
             ptype = spec.get("type")
-            if ptype not in PARAM_TYPES:
+            if not known(ptype, PARAM_TYPES):
                 self.problem(spec, "type", f"parameter {name!r} has unknown type {ptype!r}")
                 continue
             if "default" not in spec:
@@ -184,7 +184,7 @@ class _RuleReader:
             return None
         self.unknown_keys(check, CHECK_KEYS, where)
         condition = check.get("condition", "all")
-        if condition not in CONDITIONS:
+        if not known(condition, CONDITIONS):
             self.problem(check, "condition", f"condition must be all, any or none, got {condition!r}")
         manual = self.text(check, "manual", required=False)
         probes_doc = check.get("probes") or []
@@ -200,7 +200,7 @@ class _RuleReader:
             return None
         self.unknown_keys(item, PROBE_KEYS, "probe")
         fact = item.get("fact")
-        if fact not in REGISTRY:
+        if not known(fact, REGISTRY):
             self.problem(item, "fact", f"unknown fact {fact!r}")
             return None
         args = item.get("args") or {}
@@ -235,7 +235,7 @@ class _RuleReader:
                     else:
                         self.refs_declared(cond, where, field_name, parameters)
         missing = item.get("missing", "fail")
-        if missing not in MISSING_STATUSES:
+        if not known(missing, MISSING_STATUSES):
             self.problem(item, "missing", f"missing must be one of {', '.join(sorted(MISSING_STATUSES))}")
         key = item.get("key")
         if key is not None and not isinstance(key, (str, list)):
@@ -263,15 +263,22 @@ class _RuleReader:
                 self.problem(tests, i, "a test must be a mapping")
                 continue
             self.unknown_keys(test, TEST_KEYS, "test")
-            if test.get("expect") not in TEST_STATUSES:
+            if not known(test.get("expect"), TEST_STATUSES):
                 self.problem(test, "expect", f"test expect must be one of {', '.join(sorted(TEST_STATUSES))}")
-            for name in (test.get("params") or {}):
+            parts = {part: test.get(part) or {} for part in ("params", "facts", "errors")}
+            for part, mapping in parts.items():
+                if not isinstance(mapping, dict):
+                    self.problem(test, part, f"test {part} must be a mapping")
+                    parts[part] = {}
+            for name in parts["params"]:
                 if name not in parameters:
-                    self.problem(test["params"], name, f"undeclared parameter {name!r} in test")
-            for name in list(test.get("facts") or {}) + list(test.get("errors") or {}):
-                if name.split("(")[0] not in REGISTRY:
-                    self.problem(test, "facts", f"unknown fact {name!r} in test")
-        return [dict(t) for t in tests if isinstance(t, dict)]
+                    self.problem(parts["params"], name, f"undeclared parameter {name!r} in test")
+            for part in ("facts", "errors"):
+                for name in parts[part]:
+                    if not known(str(name).split("(")[0], REGISTRY):
+                        self.problem(parts[part], name, f"unknown fact {name!r} in test")
+        # kept as LineDicts, so lint can name the line of a failing test
+        return [t for t in tests if isinstance(t, dict)]
 
 
 def param_refs(value) -> list[str]:
@@ -284,6 +291,11 @@ def param_refs(value) -> list[str]:
     if isinstance(value, list):
         return [r for v in value for r in param_refs(v)]
     return []
+
+
+def known(value, names) -> bool:
+    """Membership that is False, not a TypeError, for a list or mapping where a word belongs."""
+    return isinstance(value, str) and value in names
 
 
 def check_type(value, ptype: str) -> bool:

@@ -51,6 +51,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -192,8 +193,10 @@ class SandboxHost:
     def run(self, script: str, *, check: bool = True, timeout: float = 60) -> subprocess.CompletedProcess[str]:
         """Run ``sh -c script`` inside the host as root (not via SSH); capture text output.
 
-        Raises :class:`SandboxCommandError` on a non-zero status when ``check`` is true,
-        and ``subprocess.TimeoutExpired`` (after killing the script) on timeout.
+        Returns when the script exits; background processes it started (daemons) keep
+        running until the host is destroyed. Raises :class:`SandboxCommandError` on a
+        non-zero status when ``check`` is true, and ``subprocess.TimeoutExpired`` on
+        timeout, after killing the script's process group.
         """
         result = self._exec(["/bin/sh", "-c", script], timeout=timeout)
         completed = subprocess.CompletedProcess(
@@ -734,18 +737,24 @@ def _wait_until_listening(host: SandboxHost) -> None:
 
 
 def _run_killing_group(command: Sequence[str], *, timeout: float) -> subprocess.CompletedProcess[bytes]:
-    """subprocess.run, but a timeout kills the whole process group (nsenter forks)."""
-    proc = subprocess.Popen(
-        command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        env=_ENV, start_new_session=True,
-    )  # fmt: skip
-    try:
-        stdout, stderr = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        raise
-    return subprocess.CompletedProcess(list(command), proc.returncode, stdout, stderr)
+    """Like subprocess.run, but returns when the command exits even if it left background
+    processes holding its output open (daemons), and a timeout kills its process group."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=_ENV, start_new_session=True,
+        )  # fmt: skip
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired as expired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            out.seek(0)
+            err.seek(0)
+            expired.output, expired.stderr = out.read(), err.read()
+            raise
+        out.seek(0)
+        err.seek(0)
+        return subprocess.CompletedProcess(list(command), proc.returncode, out.read(), err.read())
 
 
 def _tail(text: str, lines: int = 30) -> str:

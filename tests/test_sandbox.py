@@ -197,7 +197,14 @@ def test_host_cannot_change_the_real_kernel(sandbox_host: SandboxHost) -> None:
 
 def test_failed_setup_raises_and_cleans_up(sandbox_environment: None) -> None:
     def mine() -> set[Path]:  # folders owned by this process (other runs may be active)
-        return {f for f in sandbox.SANDBOX_ROOT.iterdir() if (f / "owner").read_text().split()[0] == str(os.getpid())}
+        owned = set()
+        for folder in sandbox.SANDBOX_ROOT.iterdir():
+            try:
+                if (folder / "owner").read_text().split()[0] == str(os.getpid()):
+                    owned.add(folder)
+            except (OSError, IndexError):
+                pass  # being created or removed by another run
+        return owned
 
     before = mine()
     with pytest.raises(sandbox.SandboxError, match="(?s)setup script exited with status 3.*doomed"):
@@ -215,6 +222,9 @@ def test_run_check_and_timeout(sandbox_host: SandboxHost) -> None:
     assert time.monotonic() - started < 5
     time.sleep(0.1)
     assert "sleep" not in sandbox_host.run("ps -e -o comm=").stdout.split()
+    # a background process (a daemon) does not hold run() up, and lives on
+    assert sandbox_host.run("sleep 1000 & echo started", timeout=5).stdout == "started\n"
+    assert "sleep" in sandbox_host.run("ps -e -o comm=").stdout.split()
 
 
 def test_hung_listener_accepts_and_never_answers(sandbox_environment: None) -> None:

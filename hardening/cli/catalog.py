@@ -17,6 +17,7 @@ from hardening.errors import InputError
 from hardening.evaluate import run_inline_tests
 from hardening.operators import describe
 from hardening.rules import Problems, load_rules
+from hardening.yamlio import line_of
 
 
 @click.group()
@@ -131,9 +132,10 @@ def rules_lint(targets):
         expects = {t.get("expect") for t in rule.tests}
         where = str(next((r / rule.path for r in roots if (r / rule.path).is_file()), Path(rule.path)))
         if not rule.check.manual and not {"pass", "fail"} <= expects:
-            problems.add(where, 0, "needs at least one inline test expecting pass and one expecting fail")
-        for failure in run_inline_tests(rule, defaults):
-            problems.add(where, 0, failure)
+            line = line_of(rule.tests[0], "name") if rule.tests else 1
+            problems.add(where, line, "needs at least one inline test expecting pass and one expecting fail")
+        for test, failure in run_inline_tests(rule, defaults):
+            problems.add(where, line_of(test, "expect"), failure)
     for line in problems.lines():
         click.echo(line)
     if problems:

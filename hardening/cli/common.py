@@ -62,17 +62,12 @@ def status_label(status: str) -> str:
     return click.style(label, fg=colour, bold=status == "fail") if colour and use_colour() else label
 
 
-def parse_vars(items: tuple[str, ...]) -> dict:
-    """``--var name=value`` pairs; values are read as YAML scalars (90 → int, true → bool)."""
-    import yaml
-
+def parse_vars(items: tuple[str, ...]) -> dict[str, str]:
+    """``--var name=value`` pairs as texts; parameters_for reads each by its parameter's type."""
     result = {}
     for item in items:
         name, sep, value = item.partition("=")
         if not sep or not name:
             raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--var")
-        try:
-            result[name] = yaml.safe_load(value)
-        except yaml.YAMLError:
-            result[name] = value
+        result[name] = value
     return result

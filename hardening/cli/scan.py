@@ -35,8 +35,8 @@ def _prepare(baseline_name: str, rules_dir, baselines_dir, var, only_rules):
         unknown = [r for r in only_rules if r not in catalog]
         if unknown:
             raise InputError(f"unknown rule(s): {', '.join(unknown)}")
-        selected = [r for r in only_rules]
-    params = parameters_for(baseline, catalog, parse_vars(var))
+        selected = list(dict.fromkeys(only_rules))  # a rule named twice is run (and stored) once
+    params = parameters_for(baseline, catalog, parse_vars(var), also=selected)
     return [catalog[r] for r in selected], baseline, params
 
 

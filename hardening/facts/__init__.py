@@ -1,6 +1,12 @@
-"""The fact registry: importing this package registers every fact class."""
+"""The fact registry: importing this package imports every fact module, which registers its facts."""
 
-from hardening.facts import accounts, files, packages, shell, sshd, system  # noqa: F401
+import importlib
+import pkgutil
+
 from hardening.facts.base import REGISTRY, Fact, HostContext, Parsed, Raw, get_fact, instance_key
+
+for _module in pkgutil.iter_modules(__path__):
+    if _module.name not in ("base", "records"):
+        importlib.import_module(f"{__name__}.{_module.name}")
 
 __all__ = ["REGISTRY", "Fact", "HostContext", "Parsed", "Raw", "get_fact", "instance_key"]

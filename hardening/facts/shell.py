@@ -11,7 +11,7 @@ from hardening.facts.records import split_files, strip_comment, text_lines
 STARTUP_FILES = "/etc/profile /etc/profile.d/*.sh /etc/bashrc /etc/bash.bashrc"
 
 _TMOUT = re.compile(r"^(?:(readonly|export|declare\s+-[a-zA-Z]+|typeset\s+-[a-zA-Z]+)\s+)?TMOUT=([\"']?)(\d+)\2\s*(?:;.*)?$")
-_READONLY = re.compile(r"^(?:readonly|declare\s+-[a-zA-Z]*r[a-zA-Z]*|typeset\s+-[a-zA-Z]*r[a-zA-Z]*)\s+TMOUT\b")
+_READONLY = re.compile(r"^(?:readonly|(?:declare|typeset)\s+-[a-zA-Z]*r[a-zA-Z]*)\s+TMOUT\b")
 
 
 class Tmout(Fact):
@@ -28,7 +28,7 @@ class Tmout(Fact):
                 match = _TMOUT.match(statement)
                 if match:
                     value.update(set=True, seconds=int(match.group(3)))
-                    if match.group(1) and ("readonly" in match.group(1) or "r" in match.group(1).split("-")[-1]):
+                    if match.group(1) and _READONLY.match(statement):
                         value["readonly"] = True
                     sources["seconds"] = f"{name}:{number}: {line.strip()}"
                 elif _READONLY.match(statement):

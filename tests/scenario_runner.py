@@ -1,0 +1,73 @@
+"""Discover scenario scripts and scan sandbox hosts over SSH for their verdicts.
+
+A scenario is ``tests/scenarios/<rule_id>/<state>.<pass|fail|notapplicable|error>.sh``.
+Header lines ``# params = name=value,name=value`` become ``--var`` options of the scan.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+SCENARIOS = Path(__file__).resolve().parent / "scenarios"
+REPO = SCENARIOS.parent.parent
+VERDICTS = ("pass", "fail", "notapplicable", "error", "manual")
+_NAME = re.compile(r"^(?P<state>[A-Za-z0-9_-]+)\.(?P<verdict>" + "|".join(VERDICTS) + r")\.sh$")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    rule_id: str
+    state: str
+    verdict: str
+    path: Path
+
+    @property
+    def id(self) -> str:
+        return f"{self.rule_id}/{self.state}.{self.verdict}"
+
+    def script(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+    def params(self) -> list[str]:
+        for line in self.script().splitlines():
+            match = re.match(r"^#\s*params\s*=\s*(.+)$", line)
+            if match:
+                return [p.strip() for p in match.group(1).split(",") if p.strip()]
+        return []
+
+
+def discover() -> list[Scenario]:
+    found = []
+    for path in sorted(SCENARIOS.glob("*/*.sh")):
+        match = _NAME.match(path.name)
+        if not match:
+            raise ValueError(f"{path}: scenario names are <state>.<{'|'.join(VERDICTS)}>.sh")
+        found.append(Scenario(path.parent.name, match["state"], match["verdict"], path))
+    return found
+
+
+def scan_over_ssh(host, rule_ids: list[str], variables: list[str] = (), extra: list[str] = ()) -> tuple[dict, subprocess.CompletedProcess]:
+    """Run the real CLI against a sandbox host; returns (JSON document, process)."""
+    command = [sys.executable, "-m", "hardening", "scan", f"ssh://root@{host.address}",
+               "--identity", str(host.key_path), "--known-hosts", str(host.known_hosts_path),
+               "--format", "json", "--no-store", *extra]
+    for rule_id in rule_ids:
+        command += ["--rule", rule_id]
+    for variable in variables:
+        command += ["--var", variable]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=REPO, timeout=120)
+    if done.returncode not in (0, 1, 3) or not done.stdout.strip():
+        raise AssertionError(f"scan failed with {done.returncode}: {done.stderr[-2000:]}")
+    return json.loads(done.stdout), done
+
+
+def findings_by_rule(document: dict) -> dict[str, dict]:
+    target = document["targets"][0]
+    if target["status"] != "ok":
+        raise AssertionError(f"host could not be scanned: {target['error']}")
+    return {f["rule_id"]: f for f in target["findings"]}

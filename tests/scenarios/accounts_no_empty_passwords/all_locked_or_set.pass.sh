@@ -1,0 +1,1 @@
+useradd -m alice && echo 'alice:Str0ng-Passw0rd' | chpasswd

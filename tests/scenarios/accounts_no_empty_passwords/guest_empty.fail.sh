@@ -1,0 +1,1 @@
+useradd -m guest && passwd -d guest

@@ -1,0 +1,1 @@
+useradd -m bob && useradd -o -u "$(id -u bob)" -M bob2

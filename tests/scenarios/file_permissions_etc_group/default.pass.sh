@@ -1,0 +1,1 @@
+chown root:root /etc/group && chmod 644 /etc/group

@@ -1,0 +1,1 @@
+chmod 664 /etc/group

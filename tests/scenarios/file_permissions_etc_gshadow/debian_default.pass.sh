@@ -1,0 +1,1 @@
+chown root:shadow /etc/gshadow && chmod 640 /etc/gshadow

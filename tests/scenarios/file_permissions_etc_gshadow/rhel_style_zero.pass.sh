@@ -1,0 +1,1 @@
+chown root:root /etc/gshadow && chmod 000 /etc/gshadow

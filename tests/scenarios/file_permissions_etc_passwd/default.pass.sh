@@ -1,0 +1,1 @@
+chown root:root /etc/passwd && chmod 644 /etc/passwd

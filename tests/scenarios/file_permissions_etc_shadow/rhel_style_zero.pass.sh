@@ -1,0 +1,1 @@
+chown root:root /etc/shadow && chmod 000 /etc/shadow

@@ -1,0 +1,1 @@
+! dpkg-query -W rsh-server >/dev/null 2>&1

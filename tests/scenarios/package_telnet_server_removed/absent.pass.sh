@@ -1,0 +1,1 @@
+! dpkg-query -W telnetd inetutils-telnetd >/dev/null 2>&1

@@ -1,0 +1,1 @@
+echo 'export TMOUT=300' >> /etc/profile

@@ -1,0 +1,1 @@
+rm -f /etc/ssh/sshd_config.d/*.conf

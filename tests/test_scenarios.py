@@ -1,0 +1,33 @@
+"""Tier 3: every scenario puts a fresh sandbox host into a state; a real SSH scan must agree."""
+
+from __future__ import annotations
+
+import pytest
+
+from hardening import paths
+from hardening.rules import load_rules
+from scenario_runner import discover, findings_by_rule, scan_over_ssh
+
+SCENARIOS = discover()
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])
+def test_scenario_verdict(scenario, sandbox_host):
+    sandbox_host.run(scenario.script(), timeout=120)
+    document, _ = scan_over_ssh(sandbox_host, [scenario.rule_id], scenario.params())
+    finding = findings_by_rule(document)[scenario.rule_id]
+    assert finding["status"] == scenario.verdict, (
+        f"{scenario.id}: got {finding['status']}; reason: {finding['reason']}; "
+        f"expected: {finding['expected']}; evidence: {finding['evidence']}")
+
+
+def test_every_rule_has_pass_and_fail_scenarios():
+    rules = load_rules(paths.rule_roots())
+    verdicts: dict[str, set[str]] = {}
+    for scenario in SCENARIOS:
+        verdicts.setdefault(scenario.rule_id, set()).add(scenario.verdict)
+    unknown = sorted(set(verdicts) - set(rules))
+    assert not unknown, f"scenario folders for unknown rules: {unknown}"
+    missing = sorted(rule_id for rule_id, rule in rules.items()
+                     if rule.check.manual is None and not {"pass", "fail"} <= verdicts.get(rule_id, set()))
+    assert not missing, f"rules without a pass and a fail scenario: {missing}"
