@@ -36,12 +36,14 @@ case "$HF_OS" in
   *) if [ -f /etc/debian_version ]; then HF_FAMILY=debian; elif [ -f /etc/redhat-release ]; then HF_FAMILY=rhel; fi ;;
 esac
 hf_files() {
+  hf_r=0
   for hf_f in "$@"; do
     [ -f "$hf_f" ] || continue
-    cat -- "$hf_f" > "$HF_T/c" 2>/dev/null || continue
+    if ! cat -- "$hf_f" > "$HF_T/c"; then hf_r=1; continue; fi
     printf '%s\0%s\0' "$(($(wc -c < "$HF_T/c")))" "$hf_f"
     cat "$HF_T/c"
   done
+  return $hf_r
 }
 hf_emit() {
   hf_n=$(($(wc -c < "$HF_T/o"))); hf_e=$(($(wc -c < "$HF_T/e"))); hf_t=0
@@ -143,7 +145,8 @@ def parse_stream(data: bytes, plan: list[PlannedFact], marker: str) -> dict[str,
         fields = data[pos + len(head):line_end].split(b" ")
         if fields == [b"END"]:
             break
-        if len(fields) != 5 or not all(f.lstrip(b"-").isdigit() for f in fields):
+        # unsigned only: a negative size would move backwards and could loop for ever
+        if len(fields) != 5 or not all(f.isdigit() for f in fields):
             raise TargetError("garbage output: malformed result header")
         index, rc, truncated, n_out, n_err = (int(f) for f in fields)
         start = line_end + 1
@@ -156,6 +159,8 @@ def parse_stream(data: bytes, plan: list[PlannedFact], marker: str) -> dict[str,
                                    stderr=data[start + n_out:start + n_out + n_err],
                                    rc=rc, truncated=bool(truncated))
         pos = start + n_out + n_err
+        if pos == len(data):
+            raise TargetError("output ended early (truncated)")
         if not data.startswith(head, pos):
             raise TargetError("garbage output: result framing is broken")
     return results

@@ -173,6 +173,9 @@ def run_check(check: Check, facts: FactView, params: dict) -> tuple[Status, list
 def evaluate_rule(rule: Rule, facts: FactView, params: dict) -> Finding:
     """Judge one rule for one host."""
     finding = Finding(rule_id=rule.id, status=Status.ERROR, severity=rule.severity, title=rule.title)
+    if not facts.platforms:  # os-release unread: not knowing the platform must not read as "not applicable"
+        finding.reason = "the host's platform could not be determined (system.OsRelease)"
+        return finding
     if not set(rule.platform) & facts.platforms:
         finding.status = Status.NOTAPPLICABLE
         finding.reason = (f"rule applies to {', '.join(rule.platform)}; "

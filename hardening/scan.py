@@ -112,6 +112,7 @@ def scan_one(name: str, uri: str, transport_factory: Callable[[], Transport], ru
     finally:
         if transport is not None:
             result.exec_count = transport.exec_count
+            result.timings["exec_channels"] = transport.exec_count
             transport.close()
     evaluated = time.perf_counter()
     results, _ctx, platform = parse_facts(plan, raws)

@@ -94,7 +94,9 @@ _ROOT_PROFILE = (
     "mesg n 2> /dev/null || true\n"
 )
 
-# Runs as init of the new PID namespace: $1 = host folder, "$@" after shift = sshd args.
+_ARGV0 = "hardening-sandbox"  # $0 of the boot script; marks a host's processes with its folder
+# Runs as init of the new PID namespace, already without DROPPED_CAPABILITIES:
+# $1 = host folder, "$@" after shift = sshd's arguments.
 _BOOT_SCRIPT = r"""
 set -eu
 B=$1; shift; R=$B/root
@@ -120,7 +122,7 @@ if [ -e "$B/setup.sh" ]; then
     { echo "sandbox: the setup script exited with status $?" >&2; exit 97; }
 fi
 : >"$B/setup.done"
-exec chroot "$R" setpriv --bounding-set="$SANDBOX_DROP_CAPS" /usr/sbin/sshd -D -e "$@"
+exec chroot "$R" /usr/sbin/sshd -D -e "$@"
 """
 
 
@@ -244,8 +246,11 @@ class SandboxHost:
             if self._proc is not None:
                 # Killing the PID namespace's init kills all of the host's processes;
                 # unshare then reaps it and exits, so no zombie is left behind.
-                if self._proc.poll() is None and _parent_pid(self.sshd_pid) == self._proc.pid:
-                    os.kill(self.sshd_pid, signal.SIGKILL)
+                if self._proc.poll() is None:
+                    if self.sshd_pid and _parent_pid(self.sshd_pid) == self._proc.pid:
+                        os.kill(self.sshd_pid, signal.SIGKILL)
+                    else:  # not started yet: unshare --kill-child takes its child along
+                        self._proc.kill()
                 try:
                     self._proc.wait(timeout=5)
                 except subprocess.TimeoutExpired:
@@ -384,10 +389,10 @@ def create_host(
         with open(folder / "sshd.log", "ab") as log:
             host._proc = subprocess.Popen(
                 ["unshare", "--mount", "--uts", "--pid", "--fork", "--kill-child",
-                 "--propagation", "private",
-                 "/bin/sh", "-c", _BOOT_SCRIPT, "hardening-sandbox", str(folder), *sshd_args],
+                 "--propagation", "private", "setpriv", f"--bounding-set={DROPPED_CAPABILITIES}",
+                 "/bin/sh", "-c", _BOOT_SCRIPT, _ARGV0, str(folder), *sshd_args],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                env={**_ENV, "SANDBOX_NAME": name, "SANDBOX_DROP_CAPS": DROPPED_CAPABILITIES},
+                env={**_ENV, "SANDBOX_NAME": name},
                 start_new_session=True, close_fds=True,
             )  # fmt: skip
         host.sshd_pid = _wait_for_child(host._proc)
@@ -497,9 +502,10 @@ def _sweep_once() -> None:
 
 def _sandbox_pids(folder: Path) -> list[int]:
     """Processes that belong to the host in ``folder``: rooted in its overlay, or whose
-    argv names the folder (the unshare wrapper and the not yet chrooted init)."""
+    argv holds ``hardening-sandbox <folder>`` (unshare, setpriv and the boot script
+    before it chroots)."""
     overlay_root = str(folder / "root")
-    folder_arg = str(folder).encode()
+    marker = b"\0" + _ARGV0.encode() + b"\0" + str(folder).encode() + b"\0"
     pids = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit() or int(entry) == os.getpid():
@@ -513,7 +519,7 @@ def _sandbox_pids(folder: Path) -> list[int]:
             pass
         try:
             with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
-                if folder_arg in cmdline.read().split(b"\0"):
+                if marker in cmdline.read():
                     pids.append(int(entry))
         except OSError:
             pass

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from hardening.errors import FactError
-from hardening.facts.base import Fact, HostContext, Parsed, Raw
+from hardening.facts.base import Fact, HostContext, Parsed, Raw, q
+from hardening.facts.records import text_lines
 
 
 def _int_or_none(text: str) -> int | None:
@@ -19,7 +20,8 @@ class Passwd(Fact):
     def parse(self, raw: Raw, args: dict, ctx: HostContext) -> Parsed:
         accounts = []
         sources = {}
-        for number, line in enumerate(raw.text().splitlines(), start=1):
+        # split on \n only: str.splitlines() would also break a GECOS at \f or U+2028
+        for number, line in enumerate(text_lines(raw.stdout), start=1):
             if not line.strip() or line.startswith(("#", "+", "-")):
                 continue
             fields = line.split(":")
@@ -45,20 +47,30 @@ class Shadow(Fact):
     """Password state and aging per account from ``/etc/shadow``.
 
     awk on the host reduces each hash to its kind (empty / locked / hash algorithm), so no
-    hash is ever transferred, stored or reported.
+    hash is ever transferred, stored or reported. Blank, comment, NIS (``+``/``-``) and
+    colon-less lines are not local accounts (as in Passwd): they print as empty lines, so
+    nothing of them leaves the host and line numbers stay the file's. The algorithm is
+    only the short ``$id$`` tag.
     """
 
+    path = "/etc/shadow"  # an attribute so tests can run the same awk on a fake file
     command = (
-        "awk -F: '{ p=$2; k=\"hash\"; "
+        "awk -F: 'NF < 2 || /^[#+-]/ { print \"\"; next } { p=$2; k=\"hash\"; "
         "if (p==\"\") k=\"empty\"; else if (p ~ /^[!*]/) k=\"locked\"; "
         "a=\"\"; if (p ~ /^!?\\$/) { a=p; sub(/^!/, \"\", a); split(a, parts, \"$\"); a=parts[2] } "
-        "print $1 \":\" k \":\" a \":\" $3 \":\" $4 \":\" $5 \":\" $6 \":\" $7 \":\" $8 }' /etc/shadow"
+        "if (a !~ /^[0-9a-z]*$/ || length(a) > 6) a=\"unknown\"; "
+        "print $1 \":\" k \":\" a \":\" $3 \":\" $4 \":\" $5 \":\" $6 \":\" $7 \":\" $8 }'"
     )
+
+    def shell(self, args):
+        return f"{self.command} {q(self.path)}"
 
     def parse(self, raw: Raw, args: dict, ctx: HostContext) -> Parsed:
         accounts = []
         sources = {}
-        for number, line in enumerate(raw.text().splitlines(), start=1):
+        for number, line in enumerate(text_lines(raw.stdout), start=1):
+            if not line:
+                continue
             fields = line.split(":")
             if len(fields) != 9:
                 raise FactError(f"/etc/shadow line {number} is malformed")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hardening.errors import FactError
 from hardening.facts.base import Fact, HostContext, Parsed, Raw
 
 
@@ -14,16 +15,21 @@ class Installed(Fact):
         "default": ("if command -v dpkg-query >/dev/null 2>&1; then "
                     "dpkg-query -W -f='${Package}\\t${Version}\\t${db:Status-Abbrev}\\n'; "
                     "elif command -v rpm >/dev/null 2>&1; then "
-                    "rpm -qa --qf '%{NAME}\\t%{VERSION}-%{RELEASE}\\tii \\n'; fi"),
+                    "rpm -qa --qf '%{NAME}\\t%{VERSION}-%{RELEASE}\\tii \\n'; "
+                    "else echo 'neither dpkg-query nor rpm found' >&2; exit 127; fi"),
     }
 
     def parse(self, raw: Raw, args: dict, ctx: HostContext) -> Parsed:
         packages: dict[str, str] = {}
+        listed = 0
         for line in raw.text().splitlines():
             fields = line.split("\t")
             if len(fields) < 3 or not fields[0]:
                 continue
+            listed += 1
             name, version, status = fields[0], fields[1], fields[2]
             if status.startswith("ii") or status.startswith("hi"):
                 packages[name.split(":")[0]] = version
+        if not listed:  # every system has packages: an empty list means the query did not run
+            raise FactError("no package list in the output")
         return Parsed(packages, {"__note__": f"{len(packages)} packages installed"})

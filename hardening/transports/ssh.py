@@ -120,7 +120,11 @@ class SshTransport(Transport):
             raise TargetError(f"the key {self.identity} is encrypted: set HARDENING_SSH_KEY_PASSPHRASE") from None
         except (paramiko.SSHException, EOFError) as exc:
             client.close()
-            raise TargetError(f"SSH error with {where}: {exc or type(exc).__name__}") from None
+            text = str(exc)
+            if "banner" in text or "No existing session" in text:  # TCP accepted, SSH never answered
+                raise TargetError(f"connection to {where} timed out: accepted but no SSH answer within "
+                                  f"{self.connect_timeout:g} s") from None
+            raise TargetError(f"SSH error with {where}: {text or type(exc).__name__}") from None
         except OSError as exc:
             client.close()
             raise TargetError(f"unreachable: {where}: {exc.strerror or exc}") from None
