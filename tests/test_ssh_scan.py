@@ -82,12 +82,15 @@ def test_refused_key_unreachable_and_hung_hosts_do_not_stop_the_others(sandbox_f
     wrong_key = tmp_path / "wrong_id"
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(wrong_key)], check=True)
     hung = sandbox.create_hung_listener()
+    closed = sandbox.create_hung_listener()  # reserve a free address, then leave nothing listening there
+    closed.close()
+    unreachable = closed.address
     try:
         known = tmp_path / "known_hosts"
         known.write_text(good.known_hosts_path.read_text())
         db = tmp_path / "h.db"
         started = time.monotonic()
-        done = hardening("scan", f"ssh://root@{good.address}", "ssh://root@127.0.10.254", f"ssh://root@{hung.address}",
+        done = hardening("scan", f"ssh://root@{good.address}", f"ssh://root@{unreachable}", f"ssh://root@{hung.address}",
                          "--identity", str(good.key_path), "--known-hosts", str(known), "--connect-timeout", "2",
                          "--format", "json", "--db", str(db))
         elapsed = time.monotonic() - started
@@ -96,11 +99,11 @@ def test_refused_key_unreachable_and_hung_hosts_do_not_stop_the_others(sandbox_f
     assert done.returncode == 3
     targets = {t["name"]: t for t in json.loads(done.stdout)["targets"]}
     assert targets[good.address]["status"] == "ok" and targets[good.address]["findings"]
-    assert "unreachable" in targets["127.0.10.254"]["error"]
+    assert "unreachable" in targets[unreachable]["error"]
     assert "timed out" in targets[hung.address]["error"]
     assert elapsed < 20
     stored = sqlite3.connect(db).execute("SELECT name, status FROM targets").fetchall()
-    assert sorted(stored) == sorted([(good.address, "ok"), ("127.0.10.254", "error"), (hung.address, "error")])
+    assert sorted(stored) == sorted([(good.address, "ok"), (unreachable, "error"), (hung.address, "error")])
     refused = hardening("scan", f"ssh://root@{good.address}", "--identity", str(wrong_key),
                         "--known-hosts", str(known), "--no-store")
     assert refused.returncode == 3 and "authentication refused" in refused.stdout

@@ -22,7 +22,14 @@ from hardening.yamlio import line_of
 
 @click.group()
 def rules():
-    """List, show and lint rules."""
+    """List, show and lint rules.
+
+    \b
+    Examples:
+      hardening rules list --lang zh
+      hardening rules show sshd_idle_timeout
+      hardening rules lint my_rules/
+    """
 
 
 @rules.command("list")
@@ -146,7 +153,13 @@ def rules_lint(targets):
 
 @click.group()
 def baselines():
-    """List and show baselines."""
+    """List and show baselines.
+
+    \b
+    Examples:
+      hardening baselines list
+      hardening baselines show mlps_l3_linux --format json
+    """
 
 
 @baselines.command("list")

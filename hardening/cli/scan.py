@@ -14,7 +14,7 @@ from hardening.cli.common import (EXIT_FAIL, EXIT_OK, EXIT_TARGET, baselines_dir
                                   lang_option, load_catalog, open_store, parse_vars, rules_dir_option)
 from hardening.cli.output import echo_scan, scan_json
 from hardening.collect import build_offline_script, make_plan, new_marker, read_bundle
-from hardening.errors import InputError
+from hardening.errors import HardeningError, InputError
 from hardening.scan import TargetResult, evaluate_target, facts_record, needed_facts, parse_facts, scan_many, summarize
 from hardening.secrets import Secret
 from hardening.targets import parse_target
@@ -57,7 +57,10 @@ def _store_and_report(store, scan_id, results, fmt, lang, verbose, output) -> in
     store.finish_scan(scan_id, _now(), code, summary)
     scan = store.scan(scan_id)
     if output:
-        Path(output).write_text(scan_json(scan) + "\n", encoding="utf-8")
+        try:
+            Path(output).write_text(scan_json(scan) + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise HardeningError(f"cannot write {output}: {exc.strerror} (the scan is stored as {scan_id})") from None
     if fmt == "json":
         click.echo(scan_json(scan))
     else:

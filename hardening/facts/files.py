@@ -51,10 +51,8 @@ class KeyValue(Fact):
                 setting = strip_comment(line)
                 if not setting:
                     continue
-                if separator == "=":
-                    key, sep, value = setting.partition("=")
-                    if not sep:
-                        continue
+                if separator == "=":  # a bare word is a flag (pwquality's enforce_for_root)
+                    key, _, value = setting.partition("=")
                 else:
                     pieces = setting.replace("=", " ", 1).split(None, 1) if separator == "any" else setting.split(None, 1)
                     key, value = (pieces + [""])[:2]

@@ -1,0 +1,137 @@
+"""Benchmark: one full-baseline scan of a sandbox host over SSH, side by side with the peers.
+
+Runs, in one go on this machine:
+  * `hardening scan ssh://root@<sandbox>` with the whole baseline (the whole command: Python
+    start-up, rule loading, SSH connect + auth, one exec, evaluation, storing);
+  * `oscap xccdf eval` with Debian's SCAP content (ssg-debian), locally, if installed;
+  * `lynis audit system --quick`, locally, if installed.
+Reports wall time (median of --runs), peak RSS of each command, rules evaluated, SSH exec
+channels, and the ratios. Needs root (sandbox hosts). Not a timed test: run it by hand.
+
+    python3 bench/scan_one_host.py [--runs 5] [--baseline mlps_l3_linux] [--no-peers]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests"))
+
+import sandbox  # noqa: E402
+
+SSG_DIR = Path("/usr/share/xml/scap/ssg/content")
+
+
+def measure(command: list[str], env: dict | None = None, cwd: Path | None = None) -> tuple[float, int, str]:
+    """Wall seconds, peak RSS in MiB, stdout of one command run."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=cwd)
+    out = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return time.perf_counter() - started, usage.ru_maxrss // 1024, out.decode("utf-8", "replace")
+
+
+def median_run(command, runs, **kwargs):
+    results = [measure(command, **kwargs) for _ in range(runs)]
+    walls = [r[0] for r in results]
+    return statistics.median(walls), max(r[1] for r in results), results[-1][2]
+
+
+def bench_hardening(host, runs: int, baseline: str, db: Path) -> dict:
+    command = [sys.executable, "-m", "hardening", "scan", f"ssh://root@{host.address}", "--identity", str(host.key_path),
+               "--known-hosts", str(host.known_hosts_path), "--baseline", baseline, "--format", "json", "--db", str(db)]
+    measure(command, cwd=REPO)  # warm the page cache and .pyc files once
+    sessions_before = host.count_sessions()
+    wall, rss, out = median_run(command, runs, cwd=REPO)
+    document = json.loads(out)
+    target = document["targets"][0]
+    statuses: dict[str, int] = {}
+    for finding in target["findings"]:
+        statuses[finding["status"]] = statuses.get(finding["status"], 0) + 1
+    return {"tool": "hardening", "wall_s": round(wall, 3), "peak_rss_mib": rss, "rules": len(target["findings"]),
+            "statuses": statuses, "exec_channels_per_scan": (host.count_sessions() - sessions_before) / runs,
+            "collect_s": target["timings"].get("collect_s"), "evaluate_s": target["timings"].get("evaluate_s")}
+
+
+def debian12_ssg_copy(workdir: Path) -> tuple[Path, str] | None:
+    """Debian's ssg ships Debian 10/11 content only: widen its CPE check to 12 in a copy."""
+    candidates = sorted(SSG_DIR.glob("ssg-debian11-ds*.xml")) or sorted(SSG_DIR.glob("ssg-debian*-ds*.xml"))
+    if not candidates or not shutil.which("oscap"):
+        return None
+    text = candidates[-1].read_text(encoding="utf-8")
+    # installed_OS_is_debian11 tests /etc/debian_version against ^11; accept 12 too
+    text = re.sub(r"(<ind:pattern[^>]*>)\^11(\[\^0-9\]|\\\.|\.)", r"\1^1[12]\2", text)
+    text = text.replace("^11.", "^1[12].").replace("^11$", "^1[12]$")
+    copy = workdir / "ssg-debian12-widened-ds.xml"
+    copy.write_text(text, encoding="utf-8")
+    profiles = re.findall(r'<xccdf-1.2:Profile id="([^"]+)"', text) or re.findall(r'<Profile id="([^"]+)"', text)
+    preferred = [p for p in profiles if p.endswith("_standard")] or profiles
+    return copy, preferred[0] if preferred else ""
+
+
+def bench_oscap(runs: int, workdir: Path) -> dict | None:
+    prepared = debian12_ssg_copy(workdir)
+    if prepared is None:
+        return None
+    content, profile = prepared
+    results = workdir / "oscap-results.xml"
+    command = ["oscap", "xccdf", "eval", "--profile", profile, "--results", str(results), str(content)]
+    wall, rss, out = median_run(command, runs)
+    verdicts = re.findall(r"^Result\s+(\w+)", out, re.MULTILINE)
+    counted = {v: verdicts.count(v) for v in set(verdicts)}
+    evaluated = sum(n for v, n in counted.items() if v in ("pass", "fail", "error", "unknown"))
+    return {"tool": "oscap", "profile": profile, "wall_s": round(wall, 3), "peak_rss_mib": rss,
+            "rules": evaluated, "statuses": counted,
+            "note": "local eval with ssg-debian11 content whose Debian-11 CPE check was widened to 12 in a copy"}
+
+
+def bench_lynis(runs: int) -> dict | None:
+    if not shutil.which("lynis"):
+        return None
+    command = ["lynis", "audit", "system", "--quick", "--no-colors", "--no-log"]
+    wall, rss, out = median_run(command, runs)
+    tests = re.search(r"Tests performed\s*:\s*(\d+)", out)
+    return {"tool": "lynis", "wall_s": round(wall, 3), "peak_rss_mib": rss,
+            "rules": int(tests.group(1)) if tests else None}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--baseline", default="mlps_l3_linux")
+    parser.add_argument("--no-peers", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        host = sandbox.create_host("bench1")
+        try:
+            rows = [bench_hardening(host, args.runs, args.baseline, Path(tmp) / "bench.db")]
+        finally:
+            host.destroy()
+        if not args.no_peers:
+            rows += [r for r in (bench_oscap(max(1, args.runs // 2), Path(tmp)), bench_lynis(1)) if r]
+    ours = rows[0]
+    for row in rows[1:]:
+        row["hardening_speedup"] = round(row["wall_s"] / ours["wall_s"], 1)
+    print(json.dumps(rows, indent=2, ensure_ascii=False))
+    print()
+    print(f"{'tool':<10} {'wall s':>8} {'peak MiB':>9} {'rules':>6} {'ratio':>7}")
+    for row in rows:
+        ratio = row.get("hardening_speedup")
+        print(f"{row['tool']:<10} {row['wall_s']:>8} {row['peak_rss_mib']:>9} {str(row['rules']):>6} "
+              f"{(str(ratio) + 'x') if ratio else '':>7}")
+
+
+if __name__ == "__main__":
+    main()
