@@ -160,3 +160,42 @@ def test_offline_bundle_gives_the_same_findings_as_the_ssh_scan(sandbox_host, tm
     assert statuses(json.loads(offline.stdout)) == statuses(live)
     assert statuses(live)["file_permissions_etc_group"][0] == "fail"
     assert statuses(live)["accounts_password_max_age"][0] == "pass"
+
+
+def _without_keys(tmp_path) -> dict:
+    """An environment where paramiko finds no key file and no agent."""
+    home = tmp_path / "home"
+    home.mkdir()
+    return {"HOME": str(home), "SSH_AUTH_SOCK": ""}
+
+
+def test_password_from_the_environment(sandbox_factory, tmp_path):
+    password = "Login-Pass-5b2e"
+    host = sandbox_factory(users=[SandboxUser("operator1", password, sudo="nopasswd")])
+    env = {**_without_keys(tmp_path), "HARDENING_SSH_PASSWORD": password}
+    done = hardening("scan", f"ssh://operator1@{host.address}", "--known-hosts", str(host.known_hosts_path),
+                     "--sudo", "--format", "json", "--db", str(tmp_path / "h.db"), env=env)
+    assert done.returncode in (0, 1), done.stderr
+    assert json.loads(done.stdout)["targets"][0]["platform"]["uid"] == 0  # NOPASSWD sudo, no password sent
+    assert password not in done.stdout + done.stderr
+    assert password.encode() not in b"".join(p.read_bytes() for p in tmp_path.glob("h.db*"))
+    refused = hardening("scan", f"ssh://operator1@{host.address}", "--known-hosts", str(host.known_hosts_path),
+                        "--no-store", env={**env, "HARDENING_SSH_PASSWORD": "wrong"})
+    assert refused.returncode == 3 and "authentication refused" in refused.stdout
+
+
+def test_key_from_ssh_agent(sandbox_host, tmp_path):
+    env = _without_keys(tmp_path)
+    agent = subprocess.run(["ssh-agent", "-s"], capture_output=True, text=True, check=True).stdout
+    env["SSH_AUTH_SOCK"] = agent.split("SSH_AUTH_SOCK=")[1].split(";")[0]
+    pid = int(agent.split("SSH_AGENT_PID=")[1].split(";")[0])
+    try:
+        subprocess.run(["ssh-add", str(sandbox_host.key_path)], env={**os.environ, **env}, check=True,
+                       capture_output=True)
+        done = hardening("scan", f"ssh://root@{sandbox_host.address}", "--known-hosts",
+                         str(sandbox_host.known_hosts_path), "--no-store", "--rule", "accounts_password_warn_age",
+                         "--format", "json", env=env)
+        assert done.returncode in (0, 1), done.stderr + done.stdout
+        assert json.loads(done.stdout)["targets"][0]["status"] == "ok"
+    finally:
+        os.kill(pid, 15)
