@@ -159,7 +159,7 @@ def parse_stream(data: bytes, plan: list[PlannedFact], marker: str) -> dict[str,
                                    stderr=data[start + n_out:start + n_out + n_err],
                                    rc=rc, truncated=bool(truncated))
         pos = start + n_out + n_err
-        if pos == len(data):
+        if head.startswith(data[pos:]):  # nothing, or part of the next header: cut off
             raise TargetError("output ended early (truncated)")
         if not data.startswith(head, pos):
             raise TargetError("garbage output: result framing is broken")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 BAD = {"fail", "error"}
+REPAIRED = {"pass", "notapplicable", "ok"}  # "ok": a host that can be scanned again
 
 
 def classify(before: str | None, after: str | None) -> str:
@@ -13,7 +14,8 @@ def classify(before: str | None, after: str | None) -> str:
     if after in BAD and before not in BAD:
         return "newly_failing"
     if before in BAD and after not in BAD:
-        return "fixed"
+        # waived or manual means accepted or handed to a person, not repaired
+        return "fixed" if after in REPAIRED else "changed"
     if before in BAD and after in BAD:
         return "still_failing"
     return "unchanged" if before == after else "changed"
@@ -26,9 +28,9 @@ def diff_scans(scan_a: dict, scan_b: dict) -> list[dict]:
         for target in scan["targets"]:
             for finding in target["findings"]:
                 table[(target["name"], finding["rule_id"])] = finding
-            if target["status"] == "error":
-                table[(target["name"], "*host*")] = {"status": "error", "reason": target["error"],
-                                                    "title": {"zh": "主机无法扫描", "en": "host could not be scanned"}}
+            # every host gets a row, so a host that goes down reads as newly failing, not as a new rule
+            table[(target["name"], "*host*")] = {"status": target["status"], "reason": target["error"] or "",
+                                                "title": {"zh": "主机可扫描", "en": "host can be scanned"}}
         return table
 
     a, b = index(scan_a), index(scan_b)

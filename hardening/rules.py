@@ -29,7 +29,7 @@ CONDITIONS = {"all", "any", "none"}
 PARAM_TYPES = {"int": int, "float": (int, float), "str": str, "bool": bool, "list": list}
 MISSING_STATUSES = {"fail", "pass", "notapplicable", "error"}
 TEST_STATUSES = {"pass", "fail", "notapplicable", "error", "manual"}
-MLPS_CLAUSE = re.compile(r"^8\.1\.\d+\.\d+ [a-k]\)$")
+MLPS_CLAUSE = re.compile(r"^8\.1\.\d+\.\d+( [a-k]\))?$")  # a bare 8.1.4.5: a section with one item
 RULE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 PARAM_REF = re.compile(r"^\$([a-z][a-z0-9_]*)$")
 
@@ -136,7 +136,8 @@ class _RuleReader:
             self.unknown_keys(ref, MLPS_KEYS, "an MLPS reference")
             clause = ref.get("clause")
             if not isinstance(clause, str) or not MLPS_CLAUSE.match(clause):
-                self.problem(ref, "clause", f"MLPS clause must look like '8.1.4.1 a)', got {clause!r}")
+                self.problem(ref, "clause", "MLPS clause must look like '8.1.4.1 a)' (or '8.1.4.5' for a one-item "
+                                            f"section), got {clause!r}")
         return dict(refs)
 
     def platform(self, platform) -> list[str]:

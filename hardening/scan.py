@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -123,23 +124,64 @@ def scan_one(name: str, uri: str, transport_factory: Callable[[], Transport], ru
     return result
 
 
+class Interrupted(Exception):
+    """Ctrl-C during a fleet scan; ``results`` holds the targets that finished (already handed on)."""
+
+    def __init__(self, results: list[TargetResult]):
+        super().__init__("interrupted")
+        self.results = results
+
+
 def scan_many(jobs: list[tuple[str, str, Callable[[], Transport]]], rules: list[Rule], params: dict,
               baseline: Baseline, today: dt.date, timeout: float, forks: int,
-              on_done: Callable[[TargetResult], None]) -> list[TargetResult]:
-    """Scan targets in a bounded pool; one target's failure never stops the others."""
+              on_done: Callable[[TargetResult], None], on_start: Callable[[str], None] = lambda name: None,
+              deadline: float | None = None) -> list[TargetResult]:
+    """Scan targets in a bounded pool; one target's failure never stops the others.
+
+    ``deadline`` (a time.monotonic() value) bounds the whole run: hosts not started by then are
+    reported as not scanned, running ones get what is left of it as their command timeout.
+    """
     results: list[TargetResult] = []
-    if len(jobs) == 1:
-        name, uri, factory = jobs[0]
-        result = scan_one(name, uri, factory, rules, params, baseline, today, timeout)
-        on_done(result)
-        return [result]
-    with ThreadPoolExecutor(max_workers=max(1, forks)) as pool:
-        futures = {pool.submit(scan_one, name, uri, factory, rules, params, baseline, today, timeout): name
-                   for name, uri, factory in jobs}
+    active: set[Transport] = set()
+    lock = threading.Lock()
+
+    def run(job) -> TargetResult:
+        name, uri, factory = job
+        left = timeout if deadline is None else min(timeout, deadline - time.monotonic())
+        if left <= 0:
+            return TargetResult(name=name, uri=uri, status="error", error="not scanned: the overall deadline passed")
+        on_start(name)
+
+        opened: list[Transport] = []
+
+        def tracked() -> Transport:
+            transport = factory()
+            opened.append(transport)
+            with lock:
+                active.add(transport)
+            return transport
+
+        try:
+            return scan_one(name, uri, tracked, rules, params, baseline, today, left)
+        finally:
+            with lock:
+                active.difference_update(opened)
+
+    pool = ThreadPoolExecutor(max_workers=max(1, min(forks, len(jobs))))
+    try:
+        futures = [pool.submit(run, job) for job in jobs]
         for future in as_completed(futures):
             result = future.result()
             on_done(result)
             results.append(result)
+    except KeyboardInterrupt:
+        pool.shutdown(wait=False, cancel_futures=True)
+        with lock:
+            for transport in list(active):
+                transport.close()  # unblocks scans waiting on the network
+        raise Interrupted(results) from None
+    finally:
+        pool.shutdown(wait=False)
     return results
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from pathlib import Path
 
 from hardening import __version__
@@ -73,13 +74,27 @@ def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
+def _use_wal(db: sqlite3.Connection, patience: float = 30.0) -> None:
+    """Switch to WAL. When two processes open a new database at once, SQLite answers the
+    loser "database is locked" at once, without its busy timeout, so wait and retry here."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 class Store:
     def __init__(self, path: Path):
         self.path = Path(path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
+            _use_wal(self.db)
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.execute("PRAGMA busy_timeout=30000")
             self.migrate()
@@ -207,3 +222,51 @@ class Store:
                 scan[key] = json.loads(scan[key])
         scan["scan_id"] = scan.pop("id")
         return scan
+
+    # -- reading for reports (read-only; hardening.report) --------------------------------------
+    def scans_between(self, start: str, end: str) -> list[dict]:
+        """Finished scans whose start time falls in [start, end) (ISO texts compared as UTC), oldest first."""
+        rows = self.db.execute(
+            "SELECT s.*, (SELECT COUNT(*) FROM targets t WHERE t.scan_id = s.id) AS target_count,"
+            " (SELECT COUNT(*) FROM targets t WHERE t.scan_id = s.id AND t.status = 'error') AS target_errors"
+            " FROM scans s WHERE s.finished_at IS NOT NULL AND s.started_at >= ? AND s.started_at < ?"
+            " ORDER BY s.started_at, s.id", (start, end)).fetchall()
+        return [self._scan_dict(r) for r in rows]
+
+    def scan_rule_meta(self, scan_ids: list[int]) -> dict[str, dict]:
+        """Rule id → {title_zh, title_en, severity, clauses, digest} as stored; a later scan wins."""
+        meta: dict[str, dict] = {}
+        for scan_id in sorted(scan_ids):
+            for r in self.db.execute("SELECT * FROM scan_rules WHERE scan_id=? ORDER BY rule_id", (scan_id,)):
+                meta[r["rule_id"]] = {"title_zh": r["title_zh"], "title_en": r["title_en"], "severity": r["severity"],
+                                      "clauses": json.loads(r["clauses"]), "digest": r["digest"]}
+        return meta
+
+    def target_rows(self, scan_ids: list[int]) -> list[dict]:
+        """Targets of these scans (no facts, no findings): scan_id, id, name, uri, status, error, platform."""
+        rows = []
+        for scan_id in sorted(scan_ids):
+            for t in self.db.execute("SELECT id, scan_id, name, uri, status, error, platform FROM targets"
+                                     " WHERE scan_id=? ORDER BY id", (scan_id,)):
+                rows.append({**dict(t), "platform": json.loads(t["platform"])})
+        return rows
+
+    def finding_rows(self, scan_id: int, details: bool = False):
+        """Findings of one scan as compact tuples, in storage order, without loading facts:
+        (target_id, rule_id, status, severity, waiver) or, with ``details``, also
+        (observed, expected, evidence, reason)."""
+        columns = "target_id, rule_id, status, severity, waiver"
+        if details:
+            columns += ", observed, expected, evidence, reason"
+        cursor = self.db.execute(f"SELECT {columns} FROM findings WHERE scan_id=? ORDER BY id", (scan_id,))
+        cursor.row_factory = None
+        for row in cursor:
+            waiver = json.loads(row[4]) if row[4] else None
+            if details:
+                yield (row[0], row[1], row[2], row[3], waiver, json.loads(row[5]) if row[5] else None, row[6],
+                       json.loads(row[7]), row[8])
+            else:
+                yield (row[0], row[1], row[2], row[3], waiver)
+
+    def has_table(self, name: str) -> bool:
+        return self.db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone() is not None

@@ -14,6 +14,7 @@ class Target:
     host: str = "localhost"
     port: int = 22
     user: str | None = None
+    identity: str | None = None  # key file for this host (inventory), else the run's default
 
     @property
     def name(self) -> str:

@@ -329,6 +329,8 @@ def create_host(
     sshd_options: Mapping[str, str] | None = None,
     setup: str | None = None,
     address: str | None = None,
+    netns: str | None = None,
+    extra_listen: Sequence[str] = (),
 ) -> SandboxHost:
     """Start a sandbox host and wait until its sshd listens.
 
@@ -342,6 +344,9 @@ def create_host(
     setup: shell script run by ``sh -c`` inside the host as root after the users are
       created and before sshd starts; a non-zero exit status fails the creation.
     address: a loopback address to use (default: the next free 127.0.c.d).
+    netns: a network namespace (``ip netns add``) to run the host in; its loopback is then
+      private to that namespace (used to build a target only a bastion can reach).
+    extra_listen: more ``ListenAddress`` values for sshd (e.g. a veth address in ``netns``).
     """
     environment_problems = check_environment()
     if environment_problems:
@@ -386,9 +391,11 @@ def create_host(
         with _registry_lock:
             _live_hosts[str(folder)] = host
         sshd_args = [f"-o{key}={value}" for key, value in options.items()]
+        sshd_args += [f"-oListenAddress={listen}" for listen in extra_listen]
+        in_netns = ["ip", "netns", "exec", netns] if netns else []
         with open(folder / "sshd.log", "ab") as log:
             host._proc = subprocess.Popen(
-                ["unshare", "--mount", "--uts", "--pid", "--fork", "--kill-child",
+                [*in_netns, "unshare", "--mount", "--uts", "--pid", "--fork", "--kill-child",
                  "--propagation", "private", "setpriv", f"--bounding-set={DROPPED_CAPABILITIES}",
                  "/bin/sh", "-c", _BOOT_SCRIPT, _ARGV0, str(folder), *sshd_args],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,

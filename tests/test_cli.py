@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from hardening.cli import cli
+from hardening.diff import classify, diff_scans
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -129,6 +130,21 @@ def test_scan_json_reports_fail_then_pass(two_scans):
     assert second["scan_id"] == first["scan_id"] + 1
 
 
+def test_schema_is_valid_and_not_vacuous(two_scans):
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    _ws, first, _second = two_scans
+    for path, value in [(("targets", 0, "findings", 0, "status"), "passed"), (("summary", "fail"), -1),
+                        (("targets", 0, "findings", 0, "title"), {"en": "no zh"}), (("exit_code",), 7),
+                        (("targets", 0, "findings", 0, "surprise"), 1), (("source",), "ftp")]:
+        document = json.loads(json.dumps(first))
+        *parents, last = path
+        node = document
+        for part in parents:
+            node = node[part]
+        node[last] = value
+        assert not VALIDATOR.is_valid(document), path
+
+
 def test_output_file_is_the_printed_document(two_scans):
     ws, _first, second = two_scans
     assert json.loads((ws.root / "out.json").read_text(encoding="utf-8")) == second
@@ -155,12 +171,33 @@ def test_diff_previous_latest_marks_the_rule_fixed(two_scans):
     diff = json.loads(ws.run("diff", "previous", "latest", "--db", str(ws.db), "--format", "json", check_rc=0).stdout)
     assert (diff["schema"], diff["scan_a"], diff["scan_b"]) == ("hardening-diff/1", first["scan_id"], second["scan_id"])
     assert [(r["host"], r["rule_id"], r["before"], r["after"], r["category"]) for r in diff["rows"]] == [
-        ("localhost", "test_file_mode", "fail", "pass", "fixed")]
-    assert diff["counts"] == {"fixed": 1}
+        ("localhost", "*host*", "ok", "ok", "unchanged"), ("localhost", "test_file_mode", "fail", "pass", "fixed")]
+    assert diff["counts"] == {"fixed": 1, "unchanged": 1}
     table = ws.run("diff", "previous", "--db", str(ws.db), check_rc=0).stdout
     assert table.startswith("fixed ") and "1 fixed" in table
     back = json.loads(ws.run("diff", "latest", "previous", "--db", str(ws.db), "--format", "json").stdout)
-    assert back["rows"][0]["category"] == "newly_failing"
+    assert back["rows"][1]["category"] == "newly_failing"
+
+
+@pytest.mark.parametrize("before, after, category", [
+    ("fail", "pass", "fixed"), ("error", "notapplicable", "fixed"), ("pass", "fail", "newly_failing"),
+    ("waived", "fail", "newly_failing"), ("pass", "error", "newly_failing"), ("fail", "error", "still_failing"),
+    ("fail", "waived", "changed"), ("error", "manual", "changed"), ("pass", "notapplicable", "changed"),
+    ("pass", "pass", "unchanged"), (None, "fail", "new_rule"), ("pass", None, "removed"),
+    ("ok", "error", "newly_failing"), ("error", "ok", "fixed"),
+])
+def test_diff_categories(before, after, category):
+    assert classify(before, after) == category
+
+
+def test_diff_of_a_host_that_went_down():
+    def scan(status, findings):
+        return {"targets": [{"name": "h1", "status": status, "error": "unreachable" if status == "error" else None,
+                             "findings": findings}]}
+    up = scan("ok", [{"rule_id": "r", "status": "pass", "title": {"zh": "规则", "en": "rule"}, "reason": ""}])
+    rows = {r["rule_id"]: r for r in diff_scans(up, scan("error", []))}
+    assert rows["*host*"]["category"] == "newly_failing" and rows["*host*"]["reason"] == "unreachable"
+    assert rows["r"]["category"] == "removed"
 
 
 def test_waived_and_expired_waivers_in_a_real_scan(tmp_path):

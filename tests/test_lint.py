@@ -33,7 +33,7 @@ CASES = {
     "malformed_yaml": ("malformed_yaml_rule.yml", 8, "malformed YAML"),
     "bad_severity": ("bad_severity_rule.yml", 8, "severity must be one of"),
     "missing_mlps_reference": ("missing_mlps_reference_rule.yml", 10, "at least one MLPS clause"),
-    "bad_clause_format": ("bad_clause_format_rule.yml", 11, "MLPS clause must look like '8.1.4.1 a)', got '8.1.4.1a'"),
+    "bad_clause_format": ("bad_clause_format_rule.yml", 11, "MLPS clause must look like '8.1.4.1 a)'"),
     "failing_inline_test": ("failing_inline_test_rule.yml", 20, "test 'few' expected pass, got fail"),
     "no_fail_test": ("no_fail_test_rule.yml", 20, "test expecting pass and one expecting fail"),
     "wrong_fact_argument": ("wrong_fact_argument_rule.yml", 17, "fact sshd.EffectiveConfig takes no argument 'file'"),
@@ -114,6 +114,7 @@ def test_loader_collects_problems_and_skips_broken_rules():
     ("platform: [linux]", "platform: [linux]\nparameters: {p: {type: [int], default: 1}}"),
     ("title:", "title: [1]\nx:"),
     ("      expect: {le: 5}", "      expect: 5"),
+    ('{clause: "8.1.4.1 a)"}', '{clause: "8.1.4.5 a"}'),
 ])
 def test_values_of_the_wrong_shape_are_problems_not_crashes(tmp_path, mutation):
     source = (BAD / "bad_severity" / "bad_severity_rule.yml").read_text(encoding="utf-8")
@@ -125,3 +126,11 @@ def test_values_of_the_wrong_shape_are_problems_not_crashes(tmp_path, mutation):
     problems = Problems()
     assert load_rules([folder], problems) == {}
     assert problems and all(line > 0 for _p, line, _m in problems.items), problems.items
+
+
+def test_one_item_sections_are_cited_without_a_letter(tmp_path):
+    source = (DATA / "rules" / "linux" / "files" / "test_file_mode.yml").read_text(encoding="utf-8")
+    (tmp_path / "test_file_mode.yml").write_text(source.replace('"8.1.4.2 f)"', '"8.1.4.5"'), encoding="utf-8")
+    problems = Problems()
+    assert load_rules([tmp_path], problems)["test_file_mode"].mlps_clauses() == ["8.1.4.5"]
+    assert not problems

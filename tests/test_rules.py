@@ -18,10 +18,10 @@ PROBLEMS = Problems()
 RULES = load_rules(ROOTS, PROBLEMS)
 FILES = [p for root in ROOTS for p in rule_files(root)]
 
-# Section A of /work/shared/reference/mlps-level3.md: the lettered Level-3 computing-environment
-# clauses (8.1.4.5 and 8.1.4.6 have a single unlettered item each, so no rule can cite them in
-# the "8.1.4.x a)" form).
+# Section A of /work/shared/reference/mlps-level3.md: the Level-3 computing-environment clauses.
+# 8.1.4.5 (malicious code) and 8.1.4.6 (trusted verification) have one unlettered item each.
 MLPS_CLAUSES = {
+    "8.1.4.5", "8.1.4.6",
     *(f"8.1.4.1 {c})" for c in "abcd"),
     *(f"8.1.4.2 {c})" for c in "abcdefg"),
     *(f"8.1.4.3 {c})" for c in "abcd"),
@@ -36,9 +36,9 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def test_clause_list_is_the_reference_list():
-    assert len(MLPS_CLAUSES) == 32
-    assert {"8.1.4.1 a)", "8.1.4.11 b)", "8.1.4.2 g)", "8.1.4.4 f)"} <= MLPS_CLAUSES
-    assert "8.1.4.2 h)" not in MLPS_CLAUSES and "8.1.4.4 g)" not in MLPS_CLAUSES
+    assert len(MLPS_CLAUSES) == 34
+    assert {"8.1.4.1 a)", "8.1.4.11 b)", "8.1.4.2 g)", "8.1.4.4 f)", "8.1.4.5"} <= MLPS_CLAUSES
+    assert not {"8.1.4.2 h)", "8.1.4.4 g)", "8.1.4.5 a)", "8.1.4.6 a)"} & MLPS_CLAUSES
 
 
 def test_shipped_rules_load_without_problems():

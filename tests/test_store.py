@@ -124,6 +124,31 @@ def test_two_processes_write_concurrently(tmp_path):
                           " WHERE f.scan_id != t.scan_id").fetchone()[0] == 0
 
 
+def _opener(path: str, barrier, failures) -> None:
+    barrier.wait(30)
+    try:
+        Store(Path(path)).close()
+    except HardeningError as exc:
+        failures.put(str(exc))
+
+
+def test_many_processes_opening_a_new_database_at_once(tmp_path):
+    """The first open switches the file to WAL; racing openers must wait, not fail with "locked"."""
+    context = multiprocessing.get_context("fork")
+    failures = context.Queue()
+    for round_number in range(25):
+        barrier = context.Barrier(6)
+        path = str(tmp_path / f"h{round_number}.db")
+        openers = [context.Process(target=_opener, args=(path, barrier, failures)) for _ in range(6)]
+        for opener in openers:
+            opener.start()
+        for opener in openers:
+            opener.join(60)
+            assert opener.exitcode == 0
+        assert user_version(Path(path)) == SCHEMA_VERSION
+    assert failures.empty(), failures.get()
+
+
 @pytest.fixture
 def five_scans(tmp_path) -> Store:
     store = Store(tmp_path / "h.db")

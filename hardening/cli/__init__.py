@@ -11,6 +11,8 @@ from hardening import __version__
 from hardening.cli.catalog import baselines, rules
 from hardening.cli.common import EXIT_USAGE
 from hardening.cli.history import diff, history, show
+from hardening.cli.inventory import inventory
+from hardening.cli.schedule import schedule
 from hardening.cli.scan import collect_script, evaluate, scan
 from hardening.errors import HardeningError, InputError
 
@@ -29,7 +31,7 @@ def cli():
     """
 
 
-for command in (scan, collect_script, evaluate, rules, baselines, history, show, diff):
+for command in (scan, collect_script, evaluate, rules, baselines, history, show, diff, inventory, schedule):
     cli.add_command(command)
 
 

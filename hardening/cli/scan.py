@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from hardening import paths
 from hardening.baselines import load_baseline, parameters_for
-from hardening.cli.common import (EXIT_FAIL, EXIT_OK, EXIT_TARGET, baselines_dir_option, db_option, format_option,
+from hardening.cli.common import (EXIT_FAIL, EXIT_INTERRUPTED, EXIT_OK, EXIT_TARGET, baselines_dir_option, db_option, format_option,
                                   lang_option, load_catalog, open_store, parse_vars, rules_dir_option)
 from hardening.cli.output import echo_scan, scan_json
+from hardening.cli.progress import Progress
 from hardening.collect import build_offline_script, make_plan, new_marker, read_bundle
 from hardening.errors import HardeningError, InputError
-from hardening.scan import TargetResult, evaluate_target, facts_record, needed_facts, parse_facts, scan_many, summarize
+from hardening.inventory.load import jump_targets, load_inventory, select_hosts, ssh_config
+from hardening.scan import (Interrupted, TargetResult, evaluate_target, facts_record, needed_facts, parse_facts,
+                            scan_many, summarize)
 from hardening.secrets import Secret
 from hardening.targets import parse_target
 
@@ -48,12 +54,13 @@ def _exit_code(results: list[TargetResult]) -> int:
     return EXIT_OK
 
 
-def _store_and_report(store, scan_id, results, fmt, lang, verbose, output) -> int:
+def _store_and_report(store, scan_id, results, fmt, lang, verbose, output, quiet=False, interrupted=False) -> int:
     findings = [f for r in results for f in r.findings]
     summary = summarize(findings)
     summary["hosts"] = len(results)
     summary["hosts_failed"] = sum(1 for r in results if r.status == "error")
-    code = _exit_code(results)
+    summary["interrupted"] = interrupted
+    code = EXIT_INTERRUPTED if interrupted else _exit_code(results)
     store.finish_scan(scan_id, _now(), code, summary)
     scan = store.scan(scan_id)
     if output:
@@ -63,7 +70,7 @@ def _store_and_report(store, scan_id, results, fmt, lang, verbose, output) -> in
             raise HardeningError(f"cannot write {output}: {exc.strerror} (the scan is stored as {scan_id})") from None
     if fmt == "json":
         click.echo(scan_json(scan))
-    else:
+    elif not quiet:
         echo_scan(scan, lang, verbose)
     return code
 
@@ -87,61 +94,140 @@ def with_options(options):
 @click.command()
 @click.argument("targets", nargs=-1)
 @with_options(common_scan_options)
+@click.option("--inventory", "-I", type=click.Path(dir_okay=False, path_type=Path),
+              help="Inventory: our YAML, or an Ansible INI/YAML inventory (group_vars/host_vars honoured).")
+@click.option("--limit", "-l", default=None, help="Inventory hosts: groups, names or globs, comma separated; !x excludes.")
+@click.option("--tags", multiple=True, help="Inventory hosts having any of these tags (repeatable or comma separated).")
 @click.option("--identity", "-i", type=click.Path(exists=True, dir_okay=False), help="SSH private key file.")
 @click.option("--ask-pass", is_flag=True, help="Prompt for the SSH password (or set HARDENING_SSH_PASSWORD).")
 @click.option("--sudo", is_flag=True, help="Collect through sudo when logging in as a non-root user.")
 @click.option("--ask-sudo-pass", is_flag=True, help="Prompt for the sudo password (or set HARDENING_SUDO_PASSWORD).")
+@click.option("--jump", "-J", default=None, metavar="[USER@]HOST[:PORT],...",
+              help="Jump host(s) for targets given on the command line, like ssh -J.")
 @click.option("--known-hosts", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="known_hosts file for host key checks (default: ~/.ssh/known_hosts or $HARDENING_KNOWN_HOSTS).")
 @click.option("--trust-on-first-use", is_flag=True,
               help="Accept and record the key of a host not yet in known_hosts (a changed key is still refused).")
 @click.option("--connect-timeout", type=float, default=10.0, show_default=True, help="Seconds for TCP connect, banner and auth.")
 @click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds the collector may run on a host.")
-@click.option("--forks", type=click.IntRange(1, 256), default=16, show_default=True, help="Hosts scanned at once.")
+@click.option("--deadline", type=float, default=None, help="Seconds for the whole run; hosts not done by then are errors.")
+@click.option("--forks", "-f", type=click.IntRange(1, 512), default=32, show_default=True, help="Hosts scanned at once.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Also write the JSON document to this file.")
 @click.option("--no-store", is_flag=True, help="Do not record the scan in the history database.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress and no table, for cron (the exit status still tells).")
 @click.option("--verbose", "-v", is_flag=True, help="Show passing and not-applicable findings too.")
 @format_option
 @lang_option
 @db_option
-def scan(targets, baseline, only_rules, var, rules_dir, baselines_dir, identity, ask_pass, sudo, ask_sudo_pass,
-         known_hosts, trust_on_first_use, connect_timeout, timeout, forks, output, no_store, verbose, fmt, lang, db):
+def scan(targets, baseline, only_rules, var, rules_dir, baselines_dir, inventory, limit, tags, identity, ask_pass,
+         sudo, ask_sudo_pass, jump, known_hosts, trust_on_first_use, connect_timeout, timeout, deadline, forks, output,
+         no_store, quiet, verbose, fmt, lang, db):
     """Scan targets against a baseline, store the result and print a summary.
 
-    With no TARGET, scans this machine (local). A TARGET is ssh://[user@]host[:port].
-    Exit status: 0 all pass, 1 failures or undetermined findings, 2 bad input, 3 a host could not be scanned.
+    With no TARGET and no --inventory, scans this machine (local). A TARGET is
+    ssh://[user@]host[:port]. Hosts are scanned in parallel; one that fails never stops the others.
+    Exit status: 0 all pass, 1 failures or undetermined findings, 2 bad input, 3 a host could not be
+    scanned, 130 interrupted (what finished is stored).
 
     \b
     Examples:
       hardening scan
       hardening scan ssh://root@127.0.10.1 --identity ~/.ssh/id_ed25519 --format json
       hardening scan ssh://admin@db1 --sudo --ask-sudo-pass --baseline my_tailoring.yml
+      hardening scan -I inventory.ini --limit web --forks 64 --quiet
     """
-    rules, base, params = _prepare(baseline, rules_dir, baselines_dir, var, only_rules)
-    parsed = [parse_target(t) for t in (targets or ("local",))]
+    hosts = _hosts(targets, inventory, limit, tags, jump, identity, sudo)
     password = Secret(click.prompt("SSH password", hide_input=True)) if ask_pass else Secret.from_env("HARDENING_SSH_PASSWORD")
     sudo_password = (Secret(click.prompt("sudo password", hide_input=True)) if ask_sudo_pass
                      else Secret.from_env("HARDENING_SUDO_PASSWORD"))
     notice = lambda message: click.echo(f"hardening: {message}", err=True)  # noqa: E731
-
-    def factory_for(target):
-        if target.kind == "local":
-            from hardening.transports.local import LocalTransport
-            return lambda: LocalTransport(sudo=sudo)
-        from hardening.transports.ssh import SshTransport
-        return lambda: SshTransport(
-            target, identity=identity, password=password, passphrase=Secret.from_env("HARDENING_SSH_KEY_PASSPHRASE"),
-            known_hosts=known_hosts or paths.known_hosts_default(), trust_on_first_use=trust_on_first_use,
-            sudo=sudo, sudo_password=sudo_password, connect_timeout=connect_timeout, notice=notice)
-
-    jobs = [(t.name, t.uri, factory_for(t)) for t in parsed]
     store = open_store(Path(":memory:") if no_store else db)
-    source = "local" if all(t.kind == "local" for t in parsed) else "ssh"
-    scan_id = store.begin_scan(_now(), base, params, source, rules)
-    today = dt.date.today()
-    results = scan_many(jobs, rules, params, base, today, timeout, forks,
-                        on_done=lambda result: store.add_target(scan_id, result))
-    sys.exit(_store_and_report(store, scan_id, results, fmt, lang, verbose, output))
+    connector = pool = None
+    if any(h.target.kind == "ssh" for h in hosts):
+        from hardening.transports.ssh import JumpPool, SshConnector
+        connector = SshConnector(identity=identity, password=password, passphrase=Secret.from_env("HARDENING_SSH_KEY_PASSPHRASE"),
+                                 known_hosts=known_hosts or paths.known_hosts_default(),
+                                 trust_on_first_use=trust_on_first_use, connect_timeout=connect_timeout, notice=notice)
+        pool = JumpPool(connector)
+    ends_at = time.monotonic() + deadline if deadline else None
+    codes = []
+    try:
+        for baseline_name, group in _by_baseline(hosts, baseline).items():
+            rules, base, params = _prepare(baseline_name, rules_dir, baselines_dir, var, only_rules)
+            jobs = [(h.name, h.target.uri, _factory(h, connector, pool, sudo_password)) for h in group]
+            source = "local" if all(h.target.kind == "local" for h in group) else "ssh"
+            scan_id = store.begin_scan(_now(), base, params, source, rules)
+            progress = Progress(len(jobs), quiet=quiet)
+            try:
+                results = scan_many(jobs, rules, params, base, dt.date.today(), timeout, forks,
+                                    on_done=lambda r, sid=scan_id, p=progress: (store.add_target(sid, r), p.finish(r)),
+                                    on_start=progress.start, deadline=ends_at)
+            except Interrupted as stopped:
+                progress.close()
+                _store_and_report(store, scan_id, stopped.results, fmt, lang, verbose, output, quiet, interrupted=True)
+                click.echo(f"hardening: interrupted: {len(stopped.results)} of {len(jobs)} host(s) finished and are "
+                           f"stored in scan {scan_id}", err=True)
+                sys.stdout.flush()
+                os._exit(EXIT_INTERRUPTED)  # worker threads may still wait on the network
+            progress.close()
+            codes.append(_store_and_report(store, scan_id, results, fmt, lang, verbose, output, quiet))
+    finally:
+        if pool is not None:
+            pool.close()
+    sys.exit(max(codes, key=lambda c: (c == EXIT_TARGET, c)))
+
+
+@dataclass(frozen=True)
+class _Host:
+    name: str
+    target: object
+    identity: str | None = None
+    jumps: tuple = ()
+    sudo: bool = False
+    baseline: str | None = None
+
+
+def _hosts(targets, inventory, limit, tags, jump, identity, sudo) -> list[_Host]:
+    """The hosts of this run: command-line targets, inventory entries, or this machine."""
+    hosts: list[_Host] = []
+    config = ssh_config()
+    jumps = tuple(parse_target(hop) for hop in jump.split(",")) if jump else ()
+    for text in targets:
+        target = parse_target(text)
+        hosts.append(_Host(target.name, target, identity, jumps if target.kind == "ssh" else (), sudo))
+    if inventory is not None:
+        entries = load_inventory(inventory, config)
+        chosen = select_hosts(entries, limit, tags)
+        if not chosen:
+            raise InputError(f"no inventory host matches --limit {limit!r} --tags {','.join(tags)!r}", str(inventory))
+        for entry in chosen:
+            hosts.append(_Host(entry.name, entry.target(), entry.identity or identity,
+                               jump_targets(entry, entries, config), entry.sudo or sudo, entry.baseline))
+    elif limit or tags:
+        raise InputError("--limit and --tags select inventory hosts: give --inventory")
+    if not hosts:
+        hosts.append(_Host("localhost", parse_target("local"), sudo=sudo))
+    names = [h.name for h in hosts]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise InputError(f"target(s) given twice: {', '.join(duplicates)}")
+    return hosts
+
+
+def _by_baseline(hosts: list[_Host], default: str) -> dict[str, list[_Host]]:
+    groups: dict[str, list[_Host]] = {}
+    for host in hosts:
+        groups.setdefault(host.baseline or default, []).append(host)
+    return groups
+
+
+def _factory(host: _Host, connector, pool, sudo_password):
+    if host.target.kind == "local":
+        from hardening.transports.local import LocalTransport
+        return lambda: LocalTransport(sudo=host.sudo)
+    from hardening.transports.ssh import SshTransport
+    return lambda: SshTransport(host.target, connector, jumps=host.jumps, pool=pool, identity=host.identity,
+                                sudo=host.sudo, sudo_password=sudo_password)
 
 
 @click.command("collect-script")

@@ -82,3 +82,119 @@ class Shadow(Fact):
             sources[name] = (f"/etc/shadow:{number}: {name} password={kind} min={min_days} "
                              f"max={max_days} warn={warn}")
         return Parsed(accounts, sources)
+
+
+# ---------------------------------------------------------------------------------------------
+# Added for the identity and access-control rules: groups, and a joined account inventory.
+
+def _duplicates(values: list) -> set:
+    seen, dup = set(), set()
+    for v in values:
+        (dup if v in seen else seen).add(v)
+    return dup
+
+
+class Groups(Fact):
+    """Local groups from ``/etc/group`` with their members and duplicate names / GIDs."""
+
+    command = "cat /etc/group"
+
+    def parse(self, raw: Raw, args: dict, ctx: HostContext) -> Parsed:
+        groups, sources = [], {}
+        for number, line in enumerate(raw.text().splitlines(), start=1):
+            line = line.rstrip("\r")
+            if not line.strip() or line.startswith(("#", "+", "-")):
+                continue
+            fields = line.split(":")
+            if len(fields) != 4 or _int_or_none(fields[2]) is None or not fields[0]:
+                raise FactError(f"/etc/group line {number} is malformed")
+            name, _, gid, members = fields
+            groups.append({"name": name, "gid": int(gid), "members": [m for m in members.split(",") if m]})
+            where = f"/etc/group:{number}: {name}:x:{gid}:{members}"
+            sources[name] = f"{sources[name]}; {where}" if name in sources else where
+        dup_names = _duplicates([g["name"] for g in groups])
+        dup_gids = _duplicates([g["gid"] for g in groups])
+        for group in groups:
+            group["duplicate_name"] = group["name"] in dup_names
+            group["duplicate_gid"] = group["gid"] in dup_gids
+        return Parsed(groups, sources)
+
+
+# shells that do not give an interactive session (sync/shutdown/halt are special system accounts)
+NON_INTERACTIVE_SHELLS = ("/nologin", "/false", "/bin/sync", "/sbin/shutdown", "/sbin/halt", "/bin/true")
+
+# One line per account; the password field is reduced to its kind on the host, never a hash.
+_KIND = ('k="hash"; if (p=="") k="empty"; else if (p=="x") k="x"; '
+         'else if (p ~ /^[!*]/) k="locked";')
+INVENTORY_COMMAND = (
+    "echo \"NOW $(date +%s)\"\n"
+    "awk '$1 ~ /^(UID_MIN|UID_MAX|SYS_UID_MIN|SYS_UID_MAX)$/ {print \"DEFS\", $1, $2}' /etc/login.defs 2>/dev/null\n"
+    "awk -F: '!/^[ \\t]*(#|$)/ { p=$2; " + _KIND +
+    " print \"P\", NF \":\" $1 \":\" k \":\" $3 \":\" $4 \":\" $6 \":\" $7 }' /etc/passwd\n"
+    "awk -F: '!/^[ \\t]*(#|$)/ { p=$2; " + _KIND +
+    " print \"S\", $1 \":\" k \":\" $3 \":\" $4 \":\" $5 \":\" $6 \":\" $7 \":\" $8 }' /etc/shadow"
+)
+
+
+def read_inventory(raw: Raw) -> tuple[list[dict], dict, dict, int | None]:
+    """Join the reduced passwd and shadow lines: (accounts, sources, login.defs, now-epoch)."""
+    defs, now, accounts, shadow, sources = {}, None, [], {}, {}
+    for number, line in enumerate(raw.text().splitlines(), start=1):
+        tag, _, rest = line.partition(" ")
+        if tag == "NOW":
+            now = _int_or_none(rest)
+        elif tag == "DEFS":
+            key, _, val = rest.partition(" ")
+            if _int_or_none(val) is not None:
+                defs[key] = int(val)
+        elif tag == "P":
+            fields = rest.split(":")
+            if len(fields) != 7 or fields[0] != "7" or _int_or_none(fields[3]) is None:
+                raise FactError(f"/etc/passwd entry {fields[1] if len(fields) > 1 else '?'!r} is malformed")
+            _, name, kind, uid, gid, home, shell = fields
+            accounts.append({"name": name, "uid": int(uid), "gid": _int_or_none(gid), "home": home, "shell": shell,
+                             "password_field": kind})
+            sources[name] = f"/etc/passwd: {name}:{kind if kind != 'hash' else '<hash>'}:{uid}:{gid}:…:{home}:{shell}"
+        elif tag == "S":
+            fields = rest.split(":")
+            if len(fields) != 8:
+                raise FactError("/etc/shadow is malformed")
+            shadow[fields[0]] = fields
+        elif line.strip():
+            raise FactError(f"unexpected output line {number}: {line[:60]!r}")
+    if not accounts:
+        raise FactError("/etc/passwd lists no account")
+    return accounts, shadow, {**{"UID_MIN": 1000, "UID_MAX": 60000}, **defs}, now
+
+
+class Inventory(Fact):
+    """Every local account joined from passwd, shadow (kinds only) and login.defs: whether it is
+    a system or a human account, can open an interactive session, is locked, and duplicates."""
+
+    command = INVENTORY_COMMAND
+
+    def parse(self, raw: Raw, args: dict, ctx: HostContext) -> Parsed:
+        accounts, shadow, defs, now = read_inventory(raw)
+        today = now // 86400 if now else None
+        dup_names = _duplicates([a["name"] for a in accounts])
+        sources = {}
+        for account in accounts:
+            name, uid = account["name"], account["uid"]
+            entry = shadow.get(name)
+            kind = entry[1] if entry else ("missing" if account["password_field"] == "x" else account["password_field"])
+            expire = _int_or_none(entry[7]) if entry else None
+            account_expired = expire is not None and today is not None and expire <= today
+            shell = account["shell"] or "/bin/sh"
+            interactive = not shell.endswith(NON_INTERACTIVE_SHELLS)
+            account.update(
+                password=kind, password_in_passwd=account["password_field"] not in ("x", "locked"),
+                locked=kind in ("locked", "missing") or account_expired, account_expired=account_expired,
+                interactive=interactive, login_enabled=interactive and not (kind in ("locked", "missing") or account_expired),
+                system=0 < uid < defs["UID_MIN"], human=defs["UID_MIN"] <= uid <= defs["UID_MAX"],
+                duplicate_name=name in dup_names)
+            del account["password_field"]
+            sources[name] = (sources.get(name, "") and sources[name] + "; ") + \
+                f"/etc/passwd: {name} uid={uid} shell={account['shell'] or '(empty: /bin/sh)'}; /etc/shadow: password {kind}" + \
+                (f", account expired (day {expire})" if account_expired else "")
+        sources["__note__"] = f"UID_MIN={defs['UID_MIN']} UID_MAX={defs['UID_MAX']} (login.defs or defaults)"
+        return Parsed(accounts, sources)

@@ -61,7 +61,8 @@ class Fact:
         super().__init_subclass__(**kwargs)
         module = cls.__module__.rsplit(".", 1)[-1]
         cls.name = f"{module}.{cls.__name__}"
-        REGISTRY[cls.name] = cls
+        if not cls.__name__.startswith("_"):  # ``_Base`` shares code between facts, is none itself
+            REGISTRY[cls.name] = cls
 
     # -- collection side -------------------------------------------------------------------
     def shell(self, args: dict) -> str | dict[str, str]:

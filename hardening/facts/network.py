@@ -127,7 +127,7 @@ def nft_input_filtering(text: str) -> tuple[bool, str]:
             continue
         opens, closes = line.count("{"), line.count("}")
         if chain is None and re.match(r"^chain\s+\S+\s*\{", line):
-            chain, body, start = line.split()[1], [], depth
+            chain, body, start = line.split()[1], [line.split("{", 1)[1]], depth
         elif chain is not None and line not in ("}",):
             body.append(line)
         depth += opens - closes
@@ -401,7 +401,7 @@ class LoginBanner(Fact):
                                           else f"{banner} does not exist")
         else:
             sources["ssh_banner"] = sources["ssh_banner_text"] = f"sshd -T: banner {banner}"
-        words = [w for w in {info.get("OSID", ""), info.get("OSNAME", "").split(" ")[0]} if len(w) >= 3]
+        words = sorted({w.lower() for w in (info.get("OSID", ""), info.get("OSNAME", "").split(" ")[0]) if len(w) >= 3})
         for path, content in files.items():
             for number, line in enumerate(text_lines(content), start=1):
                 found = [label for esc, label in _LEAKS.items() if esc in line]

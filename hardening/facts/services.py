@@ -7,6 +7,7 @@ points at it, and active when its daemon process runs. ``source`` says which vie
 
 from __future__ import annotations
 
+from hardening.errors import FactError
 from hardening.facts.base import Fact, HostContext, Parsed, Raw
 
 UNIT_DIRS = "/etc/systemd/system /run/systemd/system /usr/lib/systemd/system /lib/systemd/system"
@@ -67,6 +68,8 @@ class Units(Fact):
                 wants.add(name)
             elif kind == "MASKED":
                 masked.add(name)
+        if source == "unknown":  # junk is not "no unit enabled": that would pass "X is disabled"
+            raise FactError("no service listing was returned")
         if source == "files":
             for name, unit in units.items():
                 unit["enabled"] = "masked" if name in masked else "enabled" if name in wants else "disabled"

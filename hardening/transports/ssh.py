@@ -6,6 +6,8 @@ opted into trust-on-first-use, and a changed key is always refused.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import select
 import socket
@@ -51,51 +53,46 @@ class _Refuse(paramiko.MissingHostKeyPolicy):
 
 
 def _fingerprint(key) -> str:
-    import base64
-    import hashlib
-
     return base64.b64encode(hashlib.sha256(key.asbytes()).digest()).decode().rstrip("=")
 
 
-class SshTransport(Transport):
-    label = "ssh"
+class SshConnector:
+    """How to open one verified, authenticated SSH connection (shared by every hop and host)."""
 
-    def __init__(self, target: Target, *, identity: str | None = None, password: Secret | None = None,
+    def __init__(self, *, identity: str | None = None, password: Secret | None = None,
                  passphrase: Secret | None = None, known_hosts: Path, trust_on_first_use: bool = False,
-                 sudo: bool = False, sudo_password: Secret | None = None, connect_timeout: float = 10.0,
-                 notice=lambda message: None):
-        self.target = target
+                 connect_timeout: float = 10.0, notice=lambda message: None):
         self.identity = identity
         self.password = password
         self.passphrase = passphrase
         self.known_hosts = known_hosts
         self.trust_on_first_use = trust_on_first_use
-        self.sudo = sudo and (target.user or "root") != "root"
-        self.sudo_password = sudo_password
         self.connect_timeout = connect_timeout
         self.notice = notice
-        self.client: paramiko.SSHClient | None = None
-        self.exec_count = 0
+        self._known_hosts_lock = threading.Lock()
 
-    # -- connection ----------------------------------------------------------------------------
-    def connect(self) -> None:
+    def open(self, target: Target, sock=None, identity: str | None = None) -> paramiko.SSHClient:
+        """Connect and authenticate to ``target``, over ``sock`` (a jump channel) if given."""
         client = paramiko.SSHClient()
-        if self.known_hosts.is_file():
-            try:
-                client.load_host_keys(str(self.known_hosts))
-            except (OSError, paramiko.SSHException) as exc:
-                raise TargetError(f"cannot read known_hosts {self.known_hosts}: {exc}") from None
+        with self._known_hosts_lock:  # TOFU appends to the file; keep readers and writers apart
+            if self.known_hosts.is_file():
+                try:
+                    client.load_host_keys(str(self.known_hosts))
+                except (OSError, paramiko.SSHException) as exc:
+                    raise TargetError(f"cannot read known_hosts {self.known_hosts}: {exc}") from None
         policy = _TrustOnFirstUse(self.known_hosts, self.notice) if self.trust_on_first_use else _Refuse(self.known_hosts)
         client.set_missing_host_key_policy(policy)
-        where = f"{self.target.host}:{self.target.port}"
+        key_file = identity or target.identity or self.identity
+        where = f"{target.host}:{target.port}"
         try:
             client.connect(
-                self.target.host, port=self.target.port, username=self.target.user or "root",
-                key_filename=self.identity, password=self.password.reveal() if self.password else None,
+                target.host, port=target.port, username=target.user or "root", sock=sock,
+                key_filename=key_file, password=self.password.reveal() if self.password else None,
                 passphrase=self.passphrase.reveal() if self.passphrase else None,
-                look_for_keys=self.identity is None, allow_agent=True,
+                look_for_keys=key_file is None, allow_agent=True,
                 timeout=self.connect_timeout, banner_timeout=self.connect_timeout,
                 auth_timeout=self.connect_timeout, channel_timeout=self.connect_timeout)
+            return client
         except TargetError:
             client.close()
             raise
@@ -104,10 +101,10 @@ class SshTransport(Transport):
             raise TargetError(
                 f"host key for {where} has CHANGED (known_hosts has SHA256:{_fingerprint(exc.expected_key)}, "
                 f"the host offers SHA256:{_fingerprint(exc.key)}); refusing to connect. If the change is "
-                f"expected, remove the old entry: ssh-keygen -f {self.known_hosts} -R {self.target.host}") from None
+                f"expected, remove the old entry: ssh-keygen -f {self.known_hosts} -R {target.host}") from None
         except paramiko.AuthenticationException:
             client.close()
-            raise TargetError(f"authentication refused for {self.target.user or 'root'}@{where}") from None
+            raise TargetError(f"authentication refused for {target.user or 'root'}@{where}") from None
         except (socket.timeout, TimeoutError):
             client.close()
             raise TargetError(f"connection to {where} timed out after {self.connect_timeout:g} s") from None
@@ -117,7 +114,7 @@ class SshTransport(Transport):
             raise TargetError(f"unreachable: {where}: {reason}") from None
         except paramiko.PasswordRequiredException:
             client.close()
-            raise TargetError(f"the key {self.identity} is encrypted: set HARDENING_SSH_KEY_PASSPHRASE") from None
+            raise TargetError(f"the key {key_file} is encrypted: set HARDENING_SSH_KEY_PASSPHRASE") from None
         except (paramiko.SSHException, EOFError) as exc:
             client.close()
             text = str(exc)
@@ -128,12 +125,77 @@ class SshTransport(Transport):
         except OSError as exc:
             client.close()
             raise TargetError(f"unreachable: {where}: {exc.strerror or exc}") from None
-        self.client = client
+
+    def tunnel(self, via: paramiko.SSHClient, target: Target, hop: str):
+        """A direct-tcpip channel through ``via`` to ``target`` (what ssh's ProxyJump does)."""
+        try:
+            return via.get_transport().open_channel("direct-tcpip", (target.host, target.port), ("127.0.0.1", 0),
+                                                    timeout=self.connect_timeout)
+        except (paramiko.SSHException, OSError, EOFError) as exc:
+            raise TargetError(f"unreachable through {hop}: {target.host}:{target.port}: "
+                              f"{str(exc) or type(exc).__name__}") from None
+
+
+class JumpPool:
+    """Jump-host connections shared by every target behind them (one login per bastion per scan)."""
+
+    def __init__(self, connector: SshConnector):
+        self.connector = connector
+        self.clients: dict[tuple, paramiko.SSHClient] = {}
+        self.locks: dict[tuple, threading.Lock] = {}
+        self.lock = threading.Lock()
+
+    def client_for(self, chain: tuple[Target, ...]) -> paramiko.SSHClient:
+        """A live connection to the last host of ``chain`` (through the hosts before it)."""
+        with self.lock:
+            lock = self.locks.setdefault(chain, threading.Lock())
+        with lock:
+            client = self.clients.get(chain)
+            if client is not None and client.get_transport() is not None and client.get_transport().is_active():
+                return client
+            sock = None
+            if len(chain) > 1:
+                sock = self.connector.tunnel(self.client_for(chain[:-1]), chain[-1], chain[-2].uri)
+            client = self.connector.open(chain[-1], sock=sock)
+            self.clients[chain] = client
+            return client
+
+    def close(self) -> None:
+        with self.lock:
+            for client in reversed(list(self.clients.values())):
+                client.close()
+            self.clients.clear()
+
+
+class SshTransport(Transport):
+    label = "ssh"
+
+    def __init__(self, target: Target, connector: SshConnector, *, jumps: tuple[Target, ...] = (),
+                 pool: JumpPool | None = None, identity: str | None = None, sudo: bool = False,
+                 sudo_password: Secret | None = None):
+        self.target = target
+        self.connector = connector
+        self.jumps = tuple(jumps)
+        self.pool = pool or JumpPool(connector)
+        self.owns_pool = pool is None
+        self.identity = identity
+        self.sudo = sudo and (target.user or "root") != "root"
+        self.sudo_password = sudo_password
+        self.client: paramiko.SSHClient | None = None
+        self.exec_count = 0
+
+    def connect(self) -> None:
+        sock = None
+        if self.jumps:
+            sock = self.connector.tunnel(self.pool.client_for(self.jumps), self.target, self.jumps[-1].uri)
+        self.client = self.connector.open(self.target, sock=sock, identity=self.identity)
 
     def close(self) -> None:
         if self.client is not None:
             self.client.close()
             self.client = None
+        if self.owns_pool:
+            self.pool.close()
 
     # -- execution -----------------------------------------------------------------------------
     def _command_and_stdin(self, script: bytes) -> tuple[str, bytes]:
@@ -152,7 +214,7 @@ class SshTransport(Transport):
         command, stdin = self._command_and_stdin(script)
         where = f"{self.target.host}:{self.target.port}"
         try:
-            channel = self.client.get_transport().open_session(timeout=self.connect_timeout)
+            channel = self.client.get_transport().open_session(timeout=self.connector.connect_timeout)
             self.exec_count += 1
             channel.exec_command(command)
         except (paramiko.SSHException, OSError, EOFError) as exc:

@@ -1,0 +1,128 @@
+"""Facts about the file system: special files under system directories, and metadata of paths.
+
+``SpecialFiles`` walks the given directories ONCE (one ``find``, ``-xdev``, symlinks not
+followed) and returns every world-writable, set-user-ID, set-group-ID or unowned entry, so
+all the rules about such files share one traversal. Records are NUL-separated, so file
+names with newlines, quotes or spaces cannot break the parsing.
+"""
+
+from __future__ import annotations
+
+from hardening.errors import FactError
+from hardening.facts.base import Fact, HostContext, Parsed, Raw, q
+from hardening.facts.files import as_paths, glob_quote
+
+# directories that must carry the sticky bit if they are world-writable (checked at depth 0)
+TMP_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
+KINDS = {"f": "file", "d": "directory", "l": "symlink", "p": "fifo", "s": "socket", "c": "char device",
+         "b": "block device"}
+
+
+def _mode_record(mode: str) -> dict:
+    bits = int(mode, 8)
+    return {"mode": mode.zfill(4), "world_writable": bool(bits & 0o002), "world_readable": bool(bits & 0o004),
+            "sticky": bool(bits & 0o1000), "suid": bool(bits & 0o4000), "sgid": bool(bits & 0o2000),
+            "setid": bool(bits & 0o6000)}
+
+
+class SpecialFiles(Fact):
+    """World-writable, SUID/SGID and unowned entries under ``paths`` (one traversal), plus the
+    temporary directories /tmp, /var/tmp and /dev/shm themselves (``scope: tmp``).
+
+    Each item: ``name`` (path), ``scope`` (tree|tmp), ``type``, ``mode``, ``uid``, ``gid``,
+    ``world_writable``, ``sticky``, ``suid``, ``sgid``, ``setid``, ``nouser``, ``nogroup``,
+    ``unowned``. Paths that do not exist are skipped (listed in the note).
+    """
+
+    arguments = {"paths": (list, str)}
+
+    def shell(self, args):
+        paths = " ".join(q(p) for p in as_paths(args["paths"]))
+        tmp = " ".join(TMP_DIRS)
+        return (
+            f"set --; for p in {paths}; do [ -e \"$p\" ] || [ -L \"$p\" ] && set -- \"$@\" \"$p\"; done\n"
+            "if [ $# -gt 0 ]; then\n"
+            "  find \"$@\" -xdev ! -type l \\( -perm -0002 -o -perm -4000 -o -perm -2000 -o -nouser -o -nogroup \\) "
+            "-printf 'T %m %U %G %u %g %y %p\\0' || exit 1\n"
+            "fi\n"
+            f"for p in {tmp}; do [ -d \"$p\" ] && find \"$p\" -maxdepth 0 -printf 'S %m %U %G %u %g %y %p\\0'; done\n"
+            "true"
+        )
+
+    def parse(self, raw: Raw, args: dict, ctx: HostContext) -> Parsed:
+        items = []
+        sources: dict[str, str] = {}
+        data = raw.stdout
+        if data and not data.endswith(b"\0"):
+            raise FactError("file listing is truncated or malformed")
+        for record in data.split(b"\0")[:-1] if data else []:
+            text = record.decode("utf-8", "replace")
+            fields = text.split(" ", 7)
+            if (len(fields) != 8 or fields[0] not in ("T", "S") or not fields[2].isdigit()
+                    or not fields[3].isdigit() or not fields[1] or any(c not in "01234567" for c in fields[1])
+                    or not fields[7].startswith("/")):
+                raise FactError(f"unexpected find record: {text[:80]!r}")
+            scope, mode, uid, gid, user, group, kind, path = fields
+            nouser, nogroup = user == uid, group == gid
+            item = {"name": path, "scope": "tree" if scope == "T" else "tmp", "type": KINDS.get(kind, kind),
+                    "uid": int(uid), "gid": int(gid), **_mode_record(mode),
+                    "nouser": nouser, "nogroup": nogroup, "unowned": nouser or nogroup}
+            items.append(item)
+            shown = path.encode("unicode_escape").decode("ascii") if not path.isprintable() else path
+            sources[path] = (f"{shown}: {item['type']} mode {item['mode']} owner {user}({uid}) group {group}({gid})"
+                             + (" [no such user]" if nouser else "") + (" [no such group]" if nogroup else ""))
+        sources["__note__"] = (f"one find -xdev over {', '.join(as_paths(args['paths']))}: "
+                               f"{sum(1 for i in items if i['scope'] == 'tree')} special entries")
+        return Parsed(items, sources)
+
+
+class Paths(Fact):
+    """Metadata of each path or glob in ``paths`` (``stat``, links not followed).
+
+    Value: a list of ``{name, pattern, exists, mode, uid, gid, owner, group, type}``; a pattern
+    that matches nothing gives one item ``{name: pattern, pattern, exists: false}``, so for
+    plain paths (no globs) item N is the N-th path and rules may use keys like ``[0, mode]``.
+    """
+
+    arguments = {"paths": (list, str)}
+
+    def shell(self, args):
+        lines = []
+        for pattern in as_paths(args["paths"]):
+            lines.append(f"n=0; for f in {glob_quote(pattern)}; do if [ -e \"$f\" ] || [ -L \"$f\" ]; then n=1; "
+                         f"printf 'P%s\\0' {q(pattern)}; stat --printf='%a|%u|%g|%U|%G|%F|%n\\0' -- \"$f\" || exit 1; fi; done; "
+                         f"[ $n = 1 ] || printf 'M%s\\0' {q(pattern)}")
+        return "\n".join(lines)
+
+    def parse(self, raw: Raw, args: dict, ctx: HostContext) -> Parsed:
+        data = raw.stdout
+        if data and not data.endswith(b"\0"):
+            raise FactError("stat output is truncated or malformed")
+        records = data.split(b"\0")[:-1] if data else []
+        patterns = set(as_paths(args["paths"]))
+        items, sources = [], {}
+        i = 0
+        while i < len(records):
+            head = records[i].decode("utf-8", "replace")
+            pattern = head[1:]
+            if pattern not in patterns or head[:1] not in ("P", "M"):
+                raise FactError(f"unexpected stat record: {head[:80]!r}")
+            if head[0] == "M":
+                items.append({"name": pattern, "pattern": pattern, "exists": False})
+                sources[pattern] = sources[str(len(items) - 1)] = f"{pattern}: does not exist"
+                i += 1
+                continue
+            if i + 1 >= len(records):
+                raise FactError("stat output is truncated")
+            fields = records[i + 1].decode("utf-8", "replace").split("|", 6)
+            if len(fields) != 7 or not all(f.isdigit() for f in fields[:3]) or any(c not in "01234567" for c in fields[0]):
+                raise FactError(f"unexpected stat output: {records[i + 1][:80]!r}")
+            mode, uid, gid, owner, group, kind, path = fields
+            items.append({"name": path, "pattern": pattern, "exists": True, "mode": mode.zfill(4), "uid": int(uid),
+                          "gid": int(gid), "owner": owner, "group": group, "type": kind})
+            shown = path.encode("unicode_escape").decode("ascii") if not path.isprintable() else path
+            sources[path] = sources[str(len(items) - 1)] = (
+                f"{shown}: mode {mode.zfill(4)} owner {owner}({uid}) group {group}({gid}) {kind}")
+            i += 2
+        sources["__note__"] = "stat of " + ", ".join(as_paths(args["paths"]))
+        return Parsed(items, sources)

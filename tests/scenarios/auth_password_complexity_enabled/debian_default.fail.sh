@@ -1,0 +1,2 @@
+# Debian 12 default: no pam_pwquality in common-password
+:

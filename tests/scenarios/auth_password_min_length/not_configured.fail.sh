@@ -1,0 +1,2 @@
+# no quality module at all
+:
