@@ -11,6 +11,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import click
@@ -285,8 +286,10 @@ def test_bad_input_exits_2_with_one_clear_line(tmp_path):
         "newer database": "newer than this hardening",
         "garbage bundle": "not valid JSON",
     }
-    for name, args in bad_inputs(ws).items():
-        done = ws.run(*args)
+    cases = bad_inputs(ws)
+    with ThreadPoolExecutor(max_workers=8) as pool:  # independent processes: run them side by side
+        results = dict(zip(cases, pool.map(lambda args: ws.run(*args), cases.values())))
+    for name, done in results.items():
         assert done.returncode == 2, (name, done.returncode, done.stderr)
         assert done.stderr.strip(), name
         assert expected_words.get(name, "") in done.stderr, (name, done.stderr)

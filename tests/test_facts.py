@@ -109,3 +109,32 @@ def test_hf_stream_helper_round_trips():
 def test_split_files_refuses_bad_streams(data: bytes, message: str):
     with pytest.raises(FactError, match=re.escape(message)):
         split_files(data)
+
+
+# Arguments for facts that need them in the robustness test below.
+SAMPLE_ARGS = {"files.KeyValue": {"path": "/etc/login.defs"}, "files.Metadata": {"path": "/etc/passwd"},
+               "network.ServiceStates": {"units": ["sshd.service"]}}
+HOSTILE_OUTPUTS = {
+    "huge_line": b"A" * 2_000_000 + b"\n",
+    "binary": bytes(range(256)) * 64,
+    "crlf": b"key value\r\nPASS_MAX_DAYS 90\r\nport 22\r\n" * 200,
+    "shell_syntax": b"$(touch /tmp/pwned) `id` 'q\" ; | & \\\n" * 200,
+    "hf_files_lookalike": b"12\x00/etc/x\x00short",
+    "blank_lines": b"\n" * 10_000,
+    "many_words": b"readonly " + b"A " * 200_000 + b"TMOUT\n",
+}
+
+
+@pytest.mark.parametrize("output", sorted(HOSTILE_OUTPUTS))
+@pytest.mark.parametrize("fact_name", sorted(REGISTRY))
+def test_parser_survives_hostile_output(fact_name: str, output: str):
+    """Whatever a host prints, a parser returns a value or raises FactError - never crashes."""
+    fact = get_fact(fact_name)
+    args = SAMPLE_ARGS.get(fact_name, {})
+    if set(fact.arguments) and not args:
+        pytest.skip(f"no sample arguments for {fact_name}")
+    for family in ("debian", "rhel"):
+        try:
+            fact.parse_raw(Raw(HOSTILE_OUTPUTS[output]), args, HostContext(family=family))
+        except FactError:
+            pass

@@ -1,0 +1,1 @@
+rm -f /lib/systemd/system/auditd.service /etc/systemd/system/auditd.service

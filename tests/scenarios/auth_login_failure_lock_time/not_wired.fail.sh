@@ -1,0 +1,2 @@
+# no lockout module at all
+:
