@@ -46,11 +46,18 @@ hf_files() {
   return $hf_r
 }
 hf_emit() {
-  hf_n=$(($(wc -c < "$HF_T/o"))); hf_e=$(($(wc -c < "$HF_T/e"))); hf_t=0
+  # few processes per fact: process start-up, not the facts, dominates a large collection
+  set -- "$1" "$2" "$3" $(stat -c %s "$HF_T/o" "$HF_T/e" 2>/dev/null)
+  [ $# -eq 5 ] || set -- "$1" "$2" "$3" $(($(wc -c < "$HF_T/o"))) $(($(wc -c < "$HF_T/e")))
+  hf_n=$4; hf_e=$5; hf_t=0
   if [ "$hf_n" -gt "$3" ]; then hf_t=1; hf_n=$3; fi
   if [ "$hf_e" -gt @STDERR_CAP@ ]; then hf_e=@STDERR_CAP@; fi
   printf '\n%s %s %s %s %s %s\n' "$HF_M" "$1" "$2" "$hf_t" "$hf_n" "$hf_e"
-  head -c "$hf_n" "$HF_T/o"; head -c "$hf_e" "$HF_T/e"
+  if [ "$hf_t" = 0 ] && [ "$hf_e" = "$5" ]; then
+    [ $((hf_n + hf_e)) -eq 0 ] || cat "$HF_T/o" "$HF_T/e"
+  else
+    head -c "$hf_n" "$HF_T/o"; head -c "$hf_e" "$HF_T/e"
+  fi
 }
 """.replace("@STDERR_CAP@", str(STDERR_CAP))
 

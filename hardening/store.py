@@ -65,6 +65,23 @@ MIGRATIONS = [
     CREATE INDEX findings_scan ON findings(scan_id, target_id);
     CREATE INDEX targets_scan ON targets(scan_id);
     """,
+    # integrity watcher events (hardening watch), for the monthly and quarterly reports
+    """
+    CREATE TABLE integrity_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        ts TEXT NOT NULL,
+        host TEXT NOT NULL,
+        event TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        path TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        log_seq INTEGER,
+        log_hash TEXT
+    );
+    CREATE INDEX integrity_events_ts ON integrity_events(ts);
+    CREATE INDEX integrity_events_host ON integrity_events(host, ts)
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -159,7 +176,31 @@ class Store:
             self.db.execute("UPDATE scans SET finished_at=?, exit_code=?, summary=? WHERE id=?",
                             (finished_at, exit_code, _json(summary), scan_id))
 
+    def add_integrity_events(self, events: list[dict]) -> None:
+        """Store watcher events (the hash-chained log stays the evidence; this is for reports)."""
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany(
+                "INSERT INTO integrity_events (ts, host, event, kind, path, severity, detail, log_seq, log_hash)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(e["ts"], e.get("host", ""), e["event"], e.get("kind", ""), e.get("path", ""),
+                  e.get("severity", "info"), _json({k: v for k, v in e.items() if k not in (
+                      "ts", "host", "event", "kind", "path", "severity", "seq", "prev")}),
+                  e.get("seq"), e.get("prev")) for e in events])
+
     # -- reading ----------------------------------------------------------------------------
+    def integrity_events(self, since: str | None = None, until: str | None = None, host: str | None = None,
+                         limit: int | None = None) -> list[dict]:
+        """Watcher events between two ISO times (inclusive start, exclusive end), oldest first."""
+        sql, args = "SELECT * FROM integrity_events WHERE 1=1", []
+        for clause, value in ((" AND ts >= ?", since), (" AND ts < ?", until), (" AND host = ?", host)):
+            if value is not None:
+                sql += clause
+                args.append(value)
+        sql += " ORDER BY id" + (" LIMIT ?" if limit else "")
+        rows = self.db.execute(sql, args + ([limit] if limit else [])).fetchall()
+        return [{**dict(r), "detail": json.loads(r["detail"])} for r in rows]
+
     def scans(self, limit: int = 20) -> list[dict]:
         rows = self.db.execute(
             "SELECT s.*, (SELECT COUNT(*) FROM targets t WHERE t.scan_id = s.id) AS target_count,"

@@ -287,7 +287,7 @@ def test_bad_input_exits_2_with_one_clear_line(tmp_path):
         "garbage bundle": "not valid JSON",
     }
     cases = bad_inputs(ws)
-    with ThreadPoolExecutor(max_workers=8) as pool:  # independent processes: run them side by side
+    with ThreadPoolExecutor(max_workers=4) as pool:  # independent processes: run them side by side
         results = dict(zip(cases, pool.map(lambda args: ws.run(*args), cases.values())))
     for name, done in results.items():
         assert done.returncode == 2, (name, done.returncode, done.stderr)

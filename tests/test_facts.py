@@ -113,7 +113,9 @@ def test_split_files_refuses_bad_streams(data: bytes, message: str):
 
 # Arguments for facts that need them in the robustness test below.
 SAMPLE_ARGS = {"files.KeyValue": {"path": "/etc/login.defs"}, "files.Metadata": {"path": "/etc/passwd"},
-               "network.ServiceStates": {"units": ["sshd.service"]}}
+               "network.ServiceStates": {"units": ["sshd.service"]}, "backup.Jobs": {"agents": ["rsync"]},
+               "backup.RecentArchive": {"dirs": ["/backup"]}, "filesystem.Paths": {"paths": ["/etc"]},
+               "filesystem.SpecialFiles": {"paths": ["/"]}, "resources.DiskUsage": {"paths": ["/"]}}
 HOSTILE_OUTPUTS = {
     "huge_line": b"A" * 2_000_000 + b"\n",
     "binary": bytes(range(256)) * 64,

@@ -156,10 +156,17 @@ def test_offline_bundle_gives_the_same_findings_as_the_ssh_scan(sandbox_host, tm
     offline = hardening("evaluate", str(tmp_path / "bundle.json"), "--format", "json", "--no-store")
     assert offline.returncode in (0, 1), offline.stderr
     live, _ = scan_over_ssh(sandbox_host, [])
-    statuses = lambda doc: {f["rule_id"]: (f["status"], f["observed"]) for f in doc["targets"][0]["findings"]}  # noqa: E731
-    assert statuses(json.loads(offline.stdout)) == statuses(live)
-    assert statuses(live)["file_permissions_etc_group"][0] == "fail"
-    assert statuses(live)["accounts_password_max_age"][0] == "pass"
+    findings = lambda doc: {f["rule_id"]: f for f in doc["targets"][0]["findings"]}  # noqa: E731
+    offline_findings, live_findings = findings(json.loads(offline.stdout)), findings(live)
+    assert {r: f["status"] for r, f in offline_findings.items()} == {r: f["status"] for r, f in live_findings.items()}
+    # observed values too, except where the machine itself moves between the two runs (the
+    # sandboxes share the network namespace, so other tests' listeners come and go)
+    volatile = {"network_listening_ports_inventory", "network_high_risk_ports_closed", "process_zombies_absent",
+                "disk_usage_below_threshold"}
+    for rule_id in set(live_findings) - volatile:
+        assert offline_findings[rule_id]["observed"] == live_findings[rule_id]["observed"], rule_id
+    assert live_findings["file_permissions_etc_group"]["status"] == "fail"
+    assert live_findings["accounts_password_max_age"]["status"] == "pass"
 
 
 def _without_keys(tmp_path) -> dict:

@@ -28,7 +28,8 @@ class Installed(Fact):
                 continue
             listed += 1
             name, version, status = fields[0], fields[1], fields[2]
-            if status.startswith("ii") or status.startswith("hi"):
+            # installed, or installed with triggers awaiting/pending (libc-bin, man-db during apt)
+            if status[1:2] in ("i", "W", "t"):
                 packages[name.split(":")[0]] = version
         if not listed:  # every system has packages: an empty list means the query did not run
             raise FactError("no package list in the output")

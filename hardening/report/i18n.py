@@ -86,6 +86,7 @@ STRINGS = {
     "txt.delta_same": ("持平", "unchanged"), "txt.delta_unknown": ("无法比较", "not comparable"),
     "txt.unreachable": ("另有 {n} 台主机在最后一次扫描中无法连接，需尽快核实。", "{n} host(s) could not be scanned in their latest scan and need attention."),
     "txt.top_risk_intro": ("优先整改以下风险（按风险等级 × 不符合主机数排序）：", "Fix these first (ranked by severity × hosts failing):"),
+    "txt.hosts_n": ("{n} 台主机不符合", "failing on {n} host(s)"),
     "txt.no_risks": ("期末无不符合项。", "No failing findings at the end of the period."),
     "txt.no_waivers": ("本期无豁免。", "No waivers in this period."),
     "txt.no_changes": ("本期问题无变化。", "No findings changed in this period."),

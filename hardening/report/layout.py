@@ -217,7 +217,7 @@ def _inspection_sections(data: dict, t: Strings) -> list:
                       rate=t.rate(c["compliance_rate"]), **{k: c[k] for k in STATUSES}))]
     rules = data["rules"]
     checks = [{"rule_id": r, "title": t.text(rules[r]["title"]), "severity": t.severity(rules[r]["severity"]),
-               "family": t.text({"zh": "", "en": ""}) or "", "counts": data["check_counts"][r]} for r in data["checks"]]
+               "counts": data["check_counts"][r]} for r in data["checks"]]
     matrix = {"type": "matrix", "name": "matrix", "checks": checks, "hosts": [h["name"] for h in data["hosts"]],
               "cells": [[h["results"].get(r) for h in data["hosts"]] for r in data["checks"]],
               "symbols": MATRIX_SYMBOLS, "legend": t("txt.matrix_legend"),
@@ -257,7 +257,7 @@ def _quarterly_sections(data: dict, t: Strings) -> list:
         exec_blocks.append(_para(t("txt.top_risk_intro")))
         exec_blocks.append({"type": "list", "items": [
             f"[{t.severity(r['severity'])}] {t.text(rules.get(r['rule_id'], {}).get('title'))} ({r['rule_id']}): "
-            f"{r['hosts_failing']} {t('col.hosts')}" for r in risks]})
+            t("txt.hosts_n", n=r["hosts_failing"]) for r in risks]})
     trend_rows = [[m["month"], m["scans"], m["hosts"]] + _count_cells(m["counts"]) + [t.rate(m["counts"]["compliance_rate"])]
                   for m in data["trend"]]
     chart = {"type": "chart", "kind": "line", "title": t("chart.trend"), "labels": [m["month"] for m in data["trend"]],

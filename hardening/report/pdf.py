@@ -71,7 +71,7 @@ class _Doc(BaseDocTemplate):
     def __init__(self, buffer, document: dict, font: str, **kw):
         super().__init__(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN + 4 * mm,
                          bottomMargin=MARGIN, title=document["title"], author="hardening",
-                         subject=document["subtitle"], creator="hardening", invariant=1, pageCompression=1,
+                         subject=document["subtitle"], creator="hardening", invariant=1, pageCompression=1, initialFontName=font,
                          lang="zh-CN" if document["lang"] == "zh" else "en", **kw)
         self.document, self.font = document, font
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
@@ -125,7 +125,7 @@ class _Doc(BaseDocTemplate):
 
 def _table_flowable(block: dict, st: dict, labels: dict) -> Table:
     widths = block.get("widths") or [1] * len(block["columns"])
-    scale = BODY_W / sum(widths)
+    scale = BODY_W * (0.5 if len(widths) <= 2 else 1) / sum(widths)
     col_widths = [w * scale for w in widths]
     status_cols, numeric = set(block["status_cols"]), set(block["numeric_cols"])
     data = [[_p(c, st["cellhead"]) for c in block["columns"]]]
@@ -148,7 +148,7 @@ def _table_flowable(block: dict, st: dict, labels: dict) -> Table:
         data.append(cells)
     for c in numeric:
         styles.append(("ALIGN", (c, 1), (c, -1), "RIGHT"))
-    table = Table(data, colWidths=col_widths, repeatRows=1)
+    table = Table(data, colWidths=col_widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle(styles))
     return table
 

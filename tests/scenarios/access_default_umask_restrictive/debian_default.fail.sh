@@ -1,0 +1,2 @@
+# Debian 12 default: UMASK 022
+:

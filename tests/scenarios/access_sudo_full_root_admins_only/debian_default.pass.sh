@@ -1,0 +1,2 @@
+# Debian 12 default: root and %sudo only
+:

@@ -1,0 +1,2 @@
+# sudo logs to syslog by default
+:

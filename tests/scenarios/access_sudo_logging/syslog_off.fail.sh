@@ -1,0 +1,2 @@
+printf 'Defaults !syslog\n' > /etc/sudoers.d/quiet
+chmod 0440 /etc/sudoers.d/quiet

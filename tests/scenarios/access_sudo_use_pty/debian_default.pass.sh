@@ -1,0 +1,2 @@
+# Debian 12 ships Defaults use_pty
+:

@@ -1,0 +1,2 @@
+# Debian 12 default: lp, games, news... have nologin and locked passwords
+:

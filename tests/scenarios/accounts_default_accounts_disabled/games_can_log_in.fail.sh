@@ -1,0 +1,2 @@
+usermod -s /bin/bash games
+echo "games:Games-Horse-3" | chpasswd

@@ -1,0 +1,4 @@
+useradd -m -s /bin/bash alice
+echo "alice:Correct-Horse-9" | chpasswd
+chage -d "$(date -u -d "-200 days" +%F)" alice
+usermod -L -e 1 alice

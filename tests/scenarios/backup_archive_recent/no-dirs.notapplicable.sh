@@ -1,0 +1,1 @@
+# no backup folder configured: not applicable

@@ -1,0 +1,1 @@
+rm -f /etc/cron.d/backup /var/spool/cron/crontabs/root

@@ -1,0 +1,1 @@
+rm -f /var/lib/aide/aide.db /var/lib/aide/aide.db.gz /etc/hardening/watch.yml

@@ -1,0 +1,2 @@
+sed -i '/maxlogins/d' /etc/security/limits.conf
+rm -f /etc/security/limits.d/*.conf

@@ -1,0 +1,1 @@
+touch /var/log/wtmp && chmod 0666 /var/log/wtmp

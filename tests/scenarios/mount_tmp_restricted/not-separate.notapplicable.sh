@@ -1,0 +1,1 @@
+# /tmp is part of the root file system in the sandbox

@@ -1,0 +1,1 @@
+# /var/tmp is part of the root file system in the sandbox

@@ -1,0 +1,2 @@
+mkdir -p /etc/ufw
+printf 'ENABLED=no\n' > /etc/ufw/ufw.conf

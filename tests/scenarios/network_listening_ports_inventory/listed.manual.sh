@@ -1,0 +1,1 @@
+# the inventory is always for a human to review

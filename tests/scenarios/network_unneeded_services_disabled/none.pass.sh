@@ -1,0 +1,1 @@
+# none of the listed units exists on a fresh host

@@ -1,0 +1,1 @@
+! dpkg-query -W nis ypserv ypbind >/dev/null 2>&1

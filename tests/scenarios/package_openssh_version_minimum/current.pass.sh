@@ -1,0 +1,1 @@
+# Debian 12 ships OpenSSH 9.2

@@ -1,0 +1,1 @@
+! dpkg-query -W -f='${Status}' rsyslog 2>/dev/null | grep -q 'ok installed'

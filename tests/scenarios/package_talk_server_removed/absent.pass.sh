@@ -1,0 +1,1 @@
+! dpkg-query -W talkd inetutils-talkd talk-server ytalk >/dev/null 2>&1

@@ -1,0 +1,1 @@
+! dpkg-query -W tftpd-hpa tftpd atftpd tftp-server dnsmasq-tftp >/dev/null 2>&1

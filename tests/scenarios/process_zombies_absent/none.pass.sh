@@ -1,0 +1,1 @@
+# a fresh sandbox host has no zombie

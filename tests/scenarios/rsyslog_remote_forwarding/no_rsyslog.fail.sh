@@ -1,0 +1,1 @@
+rm -rf /etc/rsyslog.conf /etc/rsyslog.d

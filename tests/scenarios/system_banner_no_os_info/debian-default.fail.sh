@@ -1,0 +1,1 @@
+# Debian 12 default: "Debian GNU/Linux 12 \n \l"

@@ -1,0 +1,2 @@
+printf 'Authorised use only.\n' > /etc/issue
+printf 'Authorised use only.\n' > /etc/issue.net

@@ -1,0 +1,3 @@
+: > /etc/issue.net
+mkdir -p /etc/ssh/sshd_config.d
+echo 'Banner /etc/issue.net' > /etc/ssh/sshd_config.d/banner.conf

@@ -1,0 +1,2 @@
+# this kernel has neither SELinux nor AppArmor
+rm -f /etc/selinux/config

@@ -1,0 +1,1 @@
+# versions are listed for a human to compare with the scan report
