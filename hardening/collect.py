@@ -53,11 +53,9 @@ hf_emit() {
   if [ "$hf_n" -gt "$3" ]; then hf_t=1; hf_n=$3; fi
   if [ "$hf_e" -gt @STDERR_CAP@ ]; then hf_e=@STDERR_CAP@; fi
   printf '\n%s %s %s %s %s %s\n' "$HF_M" "$1" "$2" "$hf_t" "$hf_n" "$hf_e"
-  if [ "$hf_t" = 0 ] && [ "$hf_e" = "$5" ]; then
-    [ $((hf_n + hf_e)) -eq 0 ] || cat "$HF_T/o" "$HF_T/e"
-  else
-    head -c "$hf_n" "$HF_T/o"; head -c "$hf_e" "$HF_T/e"
-  fi
+  # exactly the announced bytes, even if a stray background process still appends to the files
+  [ "$hf_n" -eq 0 ] || head -c "$hf_n" "$HF_T/o"
+  [ "$hf_e" -eq 0 ] || head -c "$hf_e" "$HF_T/e"
 }
 """.replace("@STDERR_CAP@", str(STDERR_CAP))
 
@@ -122,7 +120,8 @@ def build_offline_script(plan: list[PlannedFact], marker: str, baseline: str) ->
         "# hardening offline collector: reads facts, changes nothing.\n"
         f"# Run as root:  sh collect.sh > bundle.json   then:  hardening evaluate bundle.json\n"
         "command -v base64 >/dev/null 2>&1 || { echo 'hardening: base64 (coreutils) is required' >&2; exit 1; }\n"
-        "HF_OUT=$(mktemp 2>/dev/null || echo /tmp/hf-bundle.$$)\n"
+        "umask 077\n"
+        "HF_OUT=$(mktemp) || { echo 'hardening: mktemp is required' >&2; exit 1; }\n"
         f"( {collection_body(plan, marker)} ) > \"$HF_OUT\"\n"
         f"printf '%s' {shlex.quote(header[:-1])}\n"
         "printf ',\"stream_b64\":\"'\n"

@@ -28,5 +28,9 @@ class TargetError(HardeningError):
     """A target could not be scanned (unreachable, refused, garbage output...)."""
 
 
+class Refused(HardeningError):
+    """A safety rule refuses this step (unapproved or modified bundle, drift, same person, bad password...)."""
+
+
 class FactError(Exception):
     """A fact could not be determined from what the host returned."""

@@ -10,3 +10,12 @@ if [ -n "$need" ]; then
     apt-get update -qq
     apt-get install -y -qq $need >/dev/null
 fi
+# PAM service for approvals, and the two test accounts the remediation tests authenticate
+# (author and approver: the two-person rule). No login shell; passwords known to the tests only.
+here=$(cd "$(dirname "$0")" && pwd)
+[ -e /etc/pam.d/hardening ] || install -m 0644 "$here/pam.d/hardening" /etc/pam.d/hardening
+for account in hardening-author:Author-Pass-2026 hardening-approver:Approver-Pass-2026; do
+    user=${account%%:*}
+    id -u "$user" >/dev/null 2>&1 || useradd -M -s /usr/sbin/nologin "$user"
+    echo "$account" | chpasswd
+done

@@ -13,4 +13,6 @@ fi
 "$prefix/bin/python" -m pip install -q --upgrade pip >/dev/null
 "$prefix/bin/python" -m pip install -q "$here${HARDENING_EXTRAS:-}"
 ln -sf "$prefix/bin/hardening" /usr/local/bin/hardening
+# PAM service that `hardening approve` authenticates approvers with
+[ -e /etc/pam.d/hardening ] || install -m 0644 "$here/scripts/pam.d/hardening" /etc/pam.d/hardening
 echo "hardening installed: $(/usr/local/bin/hardening --version)"

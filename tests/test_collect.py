@@ -144,6 +144,17 @@ def test_record_format_is_what_parse_stream_reads(temp_fact):
     assert (raw.stdout, raw.stderr, raw.rc, raw.truncated) == (b"out\n", b"err", 3, False)
 
 
+def test_record_sizes_without_stat(temp_fact):
+    """hf_emit falls back to wc -c where stat -c is missing (a shell function shadows it here)."""
+    name = temp_fact("Both", command="printf 'out'; printf 'err' >&2")
+    plan = make_plan([(name, {}), ("accounts.Passwd", {})])
+    marker = new_marker()
+    stdout = run_live(plan, marker, prefix="stat() { return 127; }\n")
+    raws = parse_stream(stdout, plan, marker)
+    assert (raws[name].stdout, raws[name].stderr) == (b"out", b"err")
+    assert raws["accounts.Passwd"].stdout.startswith(b"root:")
+
+
 # ------------------------------------------------------------------------------ framing
 def test_noisy_login_shell_before_the_first_marker(full_plan, live):
     """A .bashrc that prints a banner, a line without newline and a header with another marker."""
@@ -371,13 +382,15 @@ dave:$2b$12$Qw8eRt6yUi4oPa2sDf0gHuJkLzXcVbNm1234567890abcdefghij:19700:0:99999:7
 legacy:abDEf0123gHiJ:19700:0:99999:7:::
 odd:$onlyonedollarhashvaluelongerthansix:19700:0:99999:7:::
 $6$strayline$hashonalinebyitselfwithnoname
+$6$namelesssalt$namelesshash:19700:0:99999:7:::
 sshd:!!:19700::::::
 daemon:*:19700:0:99999:7:::
 guest::19700:0:99999:7:::
 """
 SECRET_FRAGMENTS = ["$6$", "$y$", "$1$", "$2b$", "F5Jx5fExrKuJdjYHEXQAw", "oNVAHsTqQy", "Gh7sWq1L", "3kVb9Zr0p2",
                     "YqB2cK9d", "Zx8Wv7Ut6", "Wq3eRt5y", "Ui7oP9aS1d", "Qw8eRt6yUi", "abDEf0123gHiJ",
-                    "onlyonedollarhash", "strayline", "hashonalinebyitself", "commentsalt", "commenthash"]
+                    "onlyonedollarhash", "strayline", "hashonalinebyitself", "commentsalt", "commenthash",
+                    "namelesssalt", "namelesshash"]
 
 
 def test_shadow_command_never_prints_a_hash(tmp_path: Path):
@@ -395,7 +408,7 @@ def test_shadow_command_never_prints_a_hash(tmp_path: Path):
     assert kinds == {"root": ("hash", "y"), "alice": ("hash", "6"), "bob": ("locked", "6"), "carol": ("hash", "1"),
                      "dave": ("hash", "2b"), "legacy": ("hash", ""), "odd": ("hash", "unknown"),
                      "sshd": ("locked", ""), "daemon": ("locked", ""), "guest": ("empty", "")}
-    assert parsed.sources["guest"].startswith("/etc/shadow:13: ")  # line numbers stay the file's
+    assert parsed.sources["guest"].startswith("/etc/shadow:14: ")  # line numbers stay the file's
 
 
 def test_collector_stream_carries_no_hash(tmp_path: Path, monkeypatch):
@@ -408,3 +421,31 @@ def test_collector_stream_carries_no_hash(tmp_path: Path, monkeypatch):
     assert not [s for s in SECRET_FRAGMENTS if s.encode() in stdout]
     results, _, _ = parse_facts(plan, parse_stream(stdout, plan, marker))
     assert {a["name"] for a in results["accounts.Shadow"].value} >= {"root", "alice", "guest"}
+
+
+FAKE_PASSWD = """root:x:0:0:root:/root:/bin/bash
+legacy:$6$passwdsalt$passwdhashvalue:1001:1001::/home/legacy:/bin/bash
+$6$strayinpasswd$strayhash
+"""
+FAKE_GSHADOW = "root:*::\nadmins:$6$groupsalt$grouphashvalue::alice\n"
+
+
+def test_no_fact_sends_a_hash(tmp_path: Path):
+    """Every registered fact, run on a host whose passwd, shadow and gshadow hold hashes (the
+    files bind-mounted over the real ones in a private mount namespace): no hash in the stream."""
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        pytest.skip("needs root and unshare for a private mount namespace")
+    mounts = []
+    for name, text in (("passwd", FAKE_PASSWD), ("shadow", FAKE_SHADOW), ("gshadow", FAKE_GSHADOW)):
+        (tmp_path / name).write_text(text)
+        mounts.append(f"mount --bind {tmp_path / name} /etc/{name}")
+    plan = make_plan(full_needed())
+    marker = new_marker()
+    done = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", " && ".join(mounts) + " && exec sh -s"],
+                          input=build_script(plan, marker).encode(), capture_output=True, timeout=TIMEOUT)
+    assert done.returncode == 0, done.stderr
+    raws = parse_stream(done.stdout, plan, marker)
+    assert "legacy" in raws["accounts.Passwd"].stdout.decode()  # the fake files were read
+    fragments = SECRET_FRAGMENTS + ["passwdsalt", "passwdhashvalue", "strayinpasswd", "strayhash", "groupsalt", "grouphashvalue"]
+    leaks = {key: [f for f in fragments if f.encode() in raw.stdout + raw.stderr] for key, raw in raws.items()}
+    assert not {key: found for key, found in leaks.items() if found}

@@ -80,7 +80,7 @@ def test_recorded_output(path: Path):
 
 @pytest.mark.parametrize("fact_name", sorted(REGISTRY))
 def test_every_fact_has_fixtures(fact_name: str):
-    """Each fact has a Debian case, a RHEL-family case and at least one junk/error case."""
+    """Each fact has parsed Debian and RHEL-family cases, an error case and a truncated one."""
     folder = FIXTURES / fact_name
     cases = [load_case(p) for p in sorted(folder.glob("*.json"))]
     assert cases, f"no fixtures in {folder}"

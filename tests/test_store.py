@@ -136,7 +136,7 @@ def test_many_processes_opening_a_new_database_at_once(tmp_path):
     """The first open switches the file to WAL; racing openers must wait, not fail with "locked"."""
     context = multiprocessing.get_context("fork")
     failures = context.Queue()
-    for round_number in range(25):
+    for round_number in range(20):
         barrier = context.Barrier(6)
         path = str(tmp_path / f"h{round_number}.db")
         openers = [context.Process(target=_opener, args=(path, barrier, failures)) for _ in range(6)]

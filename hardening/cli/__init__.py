@@ -9,12 +9,16 @@ import click
 
 from hardening import __version__
 from hardening.cli.catalog import baselines, rules
-from hardening.cli.common import EXIT_USAGE
+from hardening.cli.common import EXIT_REFUSED, EXIT_USAGE
 from hardening.cli.history import diff, history, show
 from hardening.cli.inventory import inventory
+from hardening.cli.oracle import oracle
+from hardening.cli.remediate import apply, approve, audit_group, remediate, review, rollback
 from hardening.cli.schedule import schedule
 from hardening.cli.scan import collect_script, evaluate, scan
-from hardening.errors import HardeningError, InputError
+from hardening.cli.report import keys, report, verify
+from hardening.cli.watch import watch
+from hardening.errors import HardeningError, InputError, Refused
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
@@ -31,7 +35,8 @@ def cli():
     """
 
 
-for command in (scan, collect_script, evaluate, rules, baselines, history, show, diff, inventory, schedule):
+for command in (scan, collect_script, evaluate, rules, baselines, history, show, diff, inventory, schedule, watch,
+                remediate, review, approve, apply, rollback, audit_group, report, keys, verify, oracle):
     cli.add_command(command)
 
 
@@ -47,6 +52,9 @@ def main() -> None:
     except InputError as exc:
         click.echo(f"hardening: error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
+    except Refused as exc:
+        click.echo(f"hardening: refused: {exc}", err=True)
+        sys.exit(EXIT_REFUSED)
     except HardeningError as exc:
         click.echo(f"hardening: error: {exc}", err=True)
         sys.exit(EXIT_USAGE)

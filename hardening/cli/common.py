@@ -13,7 +13,7 @@ from hardening.errors import InputError
 from hardening.rules import Problems, load_rules
 from hardening.store import Store
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_TARGET, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_TARGET, EXIT_REFUSED, EXIT_INTERRUPTED = 0, 1, 2, 3, 5, 130
 
 
 def default_lang() -> str:

@@ -15,6 +15,7 @@ from hardening import paths
 from hardening.baselines import load_baseline, parameters_for
 from hardening.cli.common import (EXIT_FAIL, EXIT_INTERRUPTED, EXIT_OK, EXIT_TARGET, baselines_dir_option, db_option, format_option,
                                   lang_option, load_catalog, open_store, parse_vars, rules_dir_option)
+from hardening.cli.connect import Connections, ssh_options, with_options
 from hardening.cli.output import echo_scan, scan_json
 from hardening.cli.progress import Progress
 from hardening.collect import build_offline_script, make_plan, new_marker, read_bundle
@@ -22,7 +23,6 @@ from hardening.errors import HardeningError, InputError
 from hardening.inventory.load import jump_targets, load_inventory, select_hosts, ssh_config
 from hardening.scan import (Interrupted, TargetResult, evaluate_target, facts_record, needed_facts, parse_facts,
                             scan_many, summarize)
-from hardening.secrets import Secret
 from hardening.targets import parse_target
 
 DEFAULT_BASELINE = "mlps_l3_linux"
@@ -83,14 +83,6 @@ common_scan_options = [
 ]
 
 
-def with_options(options):
-    def decorate(func):
-        for option in reversed(options):
-            func = option(func)
-        return func
-    return decorate
-
-
 @click.command()
 @click.argument("targets", nargs=-1)
 @with_options(common_scan_options)
@@ -98,17 +90,7 @@ def with_options(options):
               help="Inventory: our YAML, or an Ansible INI/YAML inventory (group_vars/host_vars honoured).")
 @click.option("--limit", "-l", default=None, help="Inventory hosts: groups, names or globs, comma separated; !x excludes.")
 @click.option("--tags", multiple=True, help="Inventory hosts having any of these tags (repeatable or comma separated).")
-@click.option("--identity", "-i", type=click.Path(exists=True, dir_okay=False), help="SSH private key file.")
-@click.option("--ask-pass", is_flag=True, help="Prompt for the SSH password (or set HARDENING_SSH_PASSWORD).")
-@click.option("--sudo", is_flag=True, help="Collect through sudo when logging in as a non-root user.")
-@click.option("--ask-sudo-pass", is_flag=True, help="Prompt for the sudo password (or set HARDENING_SUDO_PASSWORD).")
-@click.option("--jump", "-J", default=None, metavar="[USER@]HOST[:PORT],...",
-              help="Jump host(s) for targets given on the command line, like ssh -J.")
-@click.option("--known-hosts", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="known_hosts file for host key checks (default: ~/.ssh/known_hosts or $HARDENING_KNOWN_HOSTS).")
-@click.option("--trust-on-first-use", is_flag=True,
-              help="Accept and record the key of a host not yet in known_hosts (a changed key is still refused).")
-@click.option("--connect-timeout", type=float, default=10.0, show_default=True, help="Seconds for TCP connect, banner and auth.")
+@with_options(ssh_options)
 @click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds the collector may run on a host.")
 @click.option("--deadline", type=float, default=None, help="Seconds for the whole run; hosts not done by then are errors.")
 @click.option("--forks", "-f", type=click.IntRange(1, 512), default=32, show_default=True, help="Hosts scanned at once.")
@@ -137,24 +119,15 @@ def scan(targets, baseline, only_rules, var, rules_dir, baselines_dir, inventory
       hardening scan -I inventory.ini --limit web --forks 64 --quiet
     """
     hosts = _hosts(targets, inventory, limit, tags, jump, identity, sudo)
-    password = Secret(click.prompt("SSH password", hide_input=True)) if ask_pass else Secret.from_env("HARDENING_SSH_PASSWORD")
-    sudo_password = (Secret(click.prompt("sudo password", hide_input=True)) if ask_sudo_pass
-                     else Secret.from_env("HARDENING_SUDO_PASSWORD"))
-    notice = lambda message: click.echo(f"hardening: {message}", err=True)  # noqa: E731
+    connections = Connections(identity, ask_pass, sudo, ask_sudo_pass, jump, known_hosts, trust_on_first_use,
+                              connect_timeout)
     store = open_store(Path(":memory:") if no_store else db)
-    connector = pool = None
-    if any(h.target.kind == "ssh" for h in hosts):
-        from hardening.transports.ssh import JumpPool, SshConnector
-        connector = SshConnector(identity=identity, password=password, passphrase=Secret.from_env("HARDENING_SSH_KEY_PASSPHRASE"),
-                                 known_hosts=known_hosts or paths.known_hosts_default(),
-                                 trust_on_first_use=trust_on_first_use, connect_timeout=connect_timeout, notice=notice)
-        pool = JumpPool(connector)
     ends_at = time.monotonic() + deadline if deadline else None
     codes = []
     try:
         for baseline_name, group in _by_baseline(hosts, baseline).items():
             rules, base, params = _prepare(baseline_name, rules_dir, baselines_dir, var, only_rules)
-            jobs = [(h.name, h.target.uri, _factory(h, connector, pool, sudo_password)) for h in group]
+            jobs = [(h.name, h.target.uri, connections.factory(h.target, h.identity, h.jumps, h.sudo)) for h in group]
             source = "local" if all(h.target.kind == "local" for h in group) else "ssh"
             scan_id = store.begin_scan(_now(), base, params, source, rules)
             progress = Progress(len(jobs), quiet=quiet)
@@ -172,8 +145,7 @@ def scan(targets, baseline, only_rules, var, rules_dir, baselines_dir, inventory
             progress.close()
             codes.append(_store_and_report(store, scan_id, results, fmt, lang, verbose, output, quiet))
     finally:
-        if pool is not None:
-            pool.close()
+        connections.close()
     sys.exit(max(codes, key=lambda c: (c == EXIT_TARGET, c)))
 
 
@@ -219,15 +191,6 @@ def _by_baseline(hosts: list[_Host], default: str) -> dict[str, list[_Host]]:
     for host in hosts:
         groups.setdefault(host.baseline or default, []).append(host)
     return groups
-
-
-def _factory(host: _Host, connector, pool, sudo_password):
-    if host.target.kind == "local":
-        from hardening.transports.local import LocalTransport
-        return lambda: LocalTransport(sudo=host.sudo)
-    from hardening.transports.ssh import SshTransport
-    return lambda: SshTransport(host.target, connector, jumps=host.jumps, pool=pool, identity=host.identity,
-                                sudo=host.sudo, sudo_password=sudo_password)
 
 
 @click.command("collect-script")

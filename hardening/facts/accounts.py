@@ -13,9 +13,14 @@ def _int_or_none(text: str) -> int | None:
 
 
 class Passwd(Fact):
-    """Local accounts from ``/etc/passwd`` (not NSS, which could enumerate a whole directory)."""
+    """Local accounts from ``/etc/passwd`` (not NSS, which could enumerate a whole directory).
 
-    command = "cat /etc/passwd"
+    A hash left in the password field (a system without shadow) is replaced on the host by
+    ``HASH``, and a line that starts like a hash is not printed, so no hash leaves the host.
+    """
+
+    command = ("awk -F: 'BEGIN { OFS = \":\" } NF < 2 || $1 ~ /^!?\\$/ { print \"\"; next } "
+               "$2 != \"x\" && $2 != \"\" && $2 !~ /^[!*]/ { $2 = \"HASH\" } { print }' /etc/passwd")
 
     def parse(self, raw: Raw, args: dict, ctx: HostContext) -> Parsed:
         accounts = []
@@ -47,15 +52,15 @@ class Shadow(Fact):
     """Password state and aging per account from ``/etc/shadow``.
 
     awk on the host reduces each hash to its kind (empty / locked / hash algorithm), so no
-    hash is ever transferred, stored or reported. Blank, comment, NIS (``+``/``-``) and
-    colon-less lines are not local accounts (as in Passwd): they print as empty lines, so
+    hash is ever transferred, stored or reported. Blank, comment, NIS (``+``/``-``),
+    colon-less and hash-led lines are not local accounts: they print as empty lines, so
     nothing of them leaves the host and line numbers stay the file's. The algorithm is
     only the short ``$id$`` tag.
     """
 
     path = "/etc/shadow"  # an attribute so tests can run the same awk on a fake file
     command = (
-        "awk -F: 'NF < 2 || /^[#+-]/ { print \"\"; next } { p=$2; k=\"hash\"; "
+        "awk -F: 'NF < 2 || /^[#+-]/ || $1 ~ /^!?\\$/ { print \"\"; next } { p=$2; k=\"hash\"; "
         "if (p==\"\") k=\"empty\"; else if (p ~ /^[!*]/) k=\"locked\"; "
         "a=\"\"; if (p ~ /^!?\\$/) { a=p; sub(/^!/, \"\", a); split(a, parts, \"$\"); a=parts[2] } "
         "if (a !~ /^[0-9a-z]*$/ || length(a) > 6) a=\"unknown\"; "
@@ -123,15 +128,16 @@ class Groups(Fact):
 # shells that do not give an interactive session (sync/shutdown/halt are special system accounts)
 NON_INTERACTIVE_SHELLS = ("/nologin", "/false", "/bin/sync", "/sbin/shutdown", "/sbin/halt", "/bin/true")
 
-# One line per account; the password field is reduced to its kind on the host, never a hash.
+# One line per account; the password field is reduced to its kind on the host, never a hash,
+# and a stray line led by a hash (not an account) is not printed at all.
 _KIND = ('k="hash"; if (p=="") k="empty"; else if (p=="x") k="x"; '
          'else if (p ~ /^[!*]/) k="locked";')
 INVENTORY_COMMAND = (
     "echo \"NOW $(date +%s)\"\n"
     "awk '$1 ~ /^(UID_MIN|UID_MAX|SYS_UID_MIN|SYS_UID_MAX)$/ {print \"DEFS\", $1, $2}' /etc/login.defs 2>/dev/null\n"
-    "awk -F: '!/^[ \\t]*(#|$)/ { p=$2; " + _KIND +
+    "awk -F: '!/^[ \\t]*(#|$)/ && $1 !~ /^!?\\$/ { p=$2; " + _KIND +
     " print \"P\", NF \":\" $1 \":\" k \":\" $3 \":\" $4 \":\" $6 \":\" $7 }' /etc/passwd\n"
-    "awk -F: '!/^[ \\t]*(#|$)/ { p=$2; " + _KIND +
+    "awk -F: '!/^[ \\t]*(#|$)/ && NF > 1 && $1 !~ /^!?\\$/ { p=$2; " + _KIND +
     " print \"S\", $1 \":\" k \":\" $3 \":\" $4 \":\" $5 \":\" $6 \":\" $7 \":\" $8 }' /etc/shadow"
 )
 

@@ -155,7 +155,8 @@ class Rules(Fact):
     Value: ``source``, ``rule_count``, ``immutable`` (``-e 2``), ``watches`` (path → the
     permissions watched, in ``rwxa`` order, path spelling normalised: /var/run → /run, /bin →
     /usr/bin), ``syscalls`` (name → comma-separated arches of ``always,exit`` rules not limited
-    to one file), ``failure_records`` (the union of the watched permissions of /run/faillock,
+    to one file), ``kernel_enabled`` (0/1/2 from ``auditctl -s``; absent in the files view),
+    ``failure_records`` (the union of the watched permissions of /run/faillock,
     /var/log/faillog and /var/log/tallylog, whichever the distribution uses), ``files``.
     """
 
@@ -180,6 +181,7 @@ class Rules(Fact):
         by_name = dict(blobs)
         rules = _RuleSet()
         problems: list[str] = []
+        enabled = None
         if "@auditctl-l" in by_name:
             source = "auditctl"
             listing = text_lines(by_name["@auditctl-l"])
@@ -249,6 +251,8 @@ class Rules(Fact):
             "syscalls": {name: ",".join(sorted(arches)) for name, arches in sorted(rules.syscalls.items())},
             "files": files,
         }
+        if source == "auditctl" and enabled in ("0", "1", "2"):
+            value["kernel_enabled"] = int(enabled)
         failure = ""
         failure_lines = []
         for path in FAILURE_RECORDS:
@@ -263,6 +267,7 @@ class Rules(Fact):
         sources["failure_records"] = "; ".join(failure_lines)
         sources["immutable"] = immutable_evidence
         sources["rule_count"] = f"{rules.count} audit rule(s) ({source})"
+        sources["kernel_enabled"] = f"auditctl -s: enabled {enabled}" if enabled else note
         sources["source"] = note
         sources["__note__"] = note
         return Parsed(value, sources)
@@ -300,18 +305,16 @@ class DaemonConfig(Fact):
         HF_BLOB
         + 'if [ -d /etc/audit ] && ! { [ -r /etc/audit ] && [ -x /etc/audit ]; }; then echo "cannot read /etc/audit" >&2; exit 3; fi\n'
         'hf_files /etc/audit/auditd.conf || exit 1\n'
-        'lf=$(sed -n \'s/^[[:space:]]*[lL][oO][gG]_[fF][iI][lL][eE][[:space:]]*=[[:space:]]*//p\' /etc/audit/auditd.conf 2>/dev/null '
-        '| tail -n 1 | sed \'s/[[:space:]]*$//\')\n'
+        'lf=; [ -f /etc/audit/auditd.conf ] && lf=$(awk -F= \'tolower($1) ~ /^[ \\t]*log_file[ \\t]*$/ { v = $0; sub(/^[^=]*=/, "", v) } '
+        'END { gsub(/^[ \\t]+|[ \\t\\r]+$/, "", v); print v }\' /etc/audit/auditd.conf)\n'
         '[ -n "$lf" ] || lf=/var/log/audit/audit.log\n'
-        'stat -c \'%a|%u|%g|%U|%G|%F|%n\' -- "$lf" >"$HF_T/sf" 2>/dev/null || : >"$HF_T/sf"\n'
-        'hf_blob @stat-log-file "$HF_T/sf"\n'
-        'stat -c \'%a|%u|%g|%U|%G|%F|%n\' -- "${lf%/*}" >"$HF_T/sd" 2>/dev/null || : >"$HF_T/sd"\n'
-        'hf_blob @stat-log-dir "$HF_T/sd"'
+        'stat -c \'%a|%u|%g|%U|%G|%F|%n\' -- "$lf" "${lf%/*}" >"$HF_T/st" 2>/dev/null\n'
+        'hf_blob @stat "$HF_T/st"'
     )
 
     def parse(self, raw: Raw, args: dict, ctx: HostContext) -> Parsed:
         blobs = dict(split_files(raw.stdout))
-        if "@stat-log-file" not in blobs or "@stat-log-dir" not in blobs:
+        if "@stat" not in blobs:
             raise FactError("auditd configuration output is incomplete")
         conf = blobs.get("/etc/audit/auditd.conf")
         value: dict = {"installed": conf is not None}
@@ -340,8 +343,18 @@ class DaemonConfig(Fact):
             if key in settings and _NUMBER.match(settings[key]):
                 settings[key] = int(settings[key])
         value.update(settings)
-        log_file = _stat_line(blobs["@stat-log-file"].decode("utf-8", "replace"), "log file")
-        log_dir = _stat_line(blobs["@stat-log-dir"].decode("utf-8", "replace"), "log directory")
+        path = str(settings["log_file"])
+        folder = path.rsplit("/", 1)[0] if "/" in path else "."
+        # one stat call printed the log file's line (absent if it does not exist) and its folder's
+        lines = [line for line in blobs["@stat"].decode("utf-8", "replace").split("\n") if line.strip()]
+        by_path: dict[str, str] = {}
+        for line in lines:
+            fields = line.split("|", 6)
+            if len(fields) != 7:
+                raise FactError(f"unexpected stat output: {line[:80]!r}")
+            by_path[fields[6]] = line
+        log_file = _stat_line(by_path.get(path, ""), "log file")
+        log_dir = _stat_line(by_path.get(folder, ""), "log directory")
         if log_file.get("exists"):
             group = str(settings["log_group"])
             # auditd gives the log_group read access; any other group must have none
@@ -349,8 +362,7 @@ class DaemonConfig(Fact):
                                            or group in (log_file["group"], str(log_file["gid"])))
         value["log_file_stat"] = log_file
         value["log_dir_stat"] = log_dir
-        path = str(settings["log_file"])
-        for key, meta, where in (("log_file_stat", log_file, path), ("log_dir_stat", log_dir, path.rsplit("/", 1)[0] or "/")):
+        for key, meta, where in (("log_file_stat", log_file, path), ("log_dir_stat", log_dir, folder)):
             line = (f"{where}: mode {meta['mode']} owner {meta['owner']}({meta['uid']}) group {meta['group']}({meta['gid']})"
                     if meta.get("exists") else f"{where} does not exist")
             sources[key] = line

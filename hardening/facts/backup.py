@@ -6,7 +6,8 @@ import re
 
 from hardening.errors import FactError
 from hardening.facts.base import Fact, HostContext, Parsed, Raw, q
-from hardening.facts.records import split_files, strip_comment, text_lines
+from hardening.facts.records import strip_comment, text_lines
+from hardening.facts.resources import awk_files, split_lines
 from hardening.facts.services import UNIT_DIRS
 
 CRONTABS = "/etc/crontab /etc/cron.d/* /etc/anacrontab /var/spool/cron/crontabs/* /var/spool/cron/*"
@@ -29,23 +30,23 @@ class Jobs(Fact):
     def shell(self, args):
         agents = args.get("agents") or []
         agents = [agents] if isinstance(agents, str) else [a for a in agents if _PROCESS.match(str(a))]
-        grep = ("cat /proc/[0-9]*/comm 2>/dev/null | grep -xF " + " ".join(f"-e {q(a)}" for a in agents) +
-                " | sort -u | sed 's/^/AGENT /'; " if agents else "")
-        return (
-            f"{grep}echo HF_FILES; hf_files {CRONTABS} {CRON_SCRIPTS}; "
-            "for t in /etc/systemd/system/*.wants/*.timer; do [ -e \"$t\" ] || continue; "
-            "u=${t##*/}; u=${u%.timer}.service; "
-            f"for d in {UNIT_DIRS}; do [ -f \"$d/$u\" ] && hf_files \"$d/$u\" && break; done; done; true"
-        )
+        grep = ("cat /proc/[0-9]*/comm 2>/dev/null | grep -xF " + " ".join(f"-e {q(a)}" for a in agents) + "; "
+                if agents else "")
+        services = ("hf_s=; for t in /etc/systemd/system/*.wants/*.timer; do [ -e \"$t\" ] || continue; "
+                    "u=${t##*/}; u=${u%.timer}.service; "
+                    f"for d in {UNIT_DIRS}; do [ -f \"$d/$u\" ] && hf_s=\"$hf_s $d/$u\" && break; done; done; ")
+        return f"{grep}{services}echo HF_FILES; " + awk_files(f"{CRONTABS} {CRON_SCRIPTS} $hf_s") + "; true"
 
     def parse(self, raw: Raw, args: dict, ctx: HostContext) -> Parsed:
         head, sep, body = raw.stdout.partition(b"HF_FILES\n")
         if not sep:
             raise FactError("backup job listing is malformed")
-        agents = sorted({l[6:].strip() for l in head.decode("utf-8", "replace").splitlines() if l.startswith("AGENT ")})
+        wanted = args.get("agents") or []
+        wanted = {wanted} if isinstance(wanted, str) else set(map(str, wanted))
+        agents = sorted({l.strip() for l in head.decode("utf-8", "replace").splitlines() if l.strip() in wanted})
         jobs: list[dict] = []
         sources: dict[str, str] = {a: f"backup agent process running: {a}" for a in agents}
-        for name, content in split_files(body):
+        for name, content in split_lines(body):
             if name.endswith(".service"):
                 kind = "timer"
             elif re.match(r"^/etc/cron\.(hourly|daily|weekly|monthly)/", name):

@@ -40,13 +40,19 @@ class SpecialFiles(Fact):
         paths = " ".join(q(p) for p in as_paths(args["paths"]))
         tmp = " ".join(TMP_DIRS)
         return (
-            f"set --; for p in {paths}; do [ -e \"$p\" ] || [ -L \"$p\" ] && set -- \"$@\" \"$p\"; done\n"
+            # absolute paths only: a start point such as "-delete" would be read as a find action
+            f"set --; for p in {paths}; do case $p in /*) {{ [ -e \"$p\" ] || [ -L \"$p\" ]; }} && set -- \"$@\" \"$p\" ;; esac; done\n"
             "if [ $# -gt 0 ]; then\n"
-            "  find \"$@\" -xdev ! -type l \\( -perm -0002 -o -perm -4000 -o -perm -2000 -o -nouser -o -nogroup \\) "
+            # candidates for unowned entries: ids of no local account/group (one integer test each,
+            # far cheaper than -nouser's NSS lookup per file); %u/%g then name the few printed ones
+            # through NSS, so an LDAP/SSSD owner is still recognised in the parser
+            "  u=$(awk -F: '$3 ~ /^[0-9]+$/ { printf \" ! -uid %s\", $3 }' /etc/passwd); u=${u:-\" -true\"}\n"
+            "  g=$(awk -F: '$3 ~ /^[0-9]+$/ { printf \" ! -gid %s\", $3 }' /etc/group); g=${g:-\" -true\"}\n"
+            "  find \"$@\" -xdev ! -type l \\( -perm -0002 -o -perm -4000 -o -perm -2000 -o \\( $u \\) -o \\( $g \\) \\) "
             "-printf 'T %m %U %G %u %g %y %p\\0' || exit 1\n"
             "fi\n"
-            f"for p in {tmp}; do [ -d \"$p\" ] && find \"$p\" -maxdepth 0 -printf 'S %m %U %G %u %g %y %p\\0'; done\n"
-            "true"
+            f"set --; for p in {tmp}; do [ -d \"$p\" ] && set -- \"$@\" \"$p\"; done\n"
+            "[ $# -eq 0 ] || find \"$@\" -maxdepth 0 -printf 'S %m %U %G %u %g %y %p\\0'"
         )
 
     def parse(self, raw: Raw, args: dict, ctx: HostContext) -> Parsed:
@@ -63,7 +69,7 @@ class SpecialFiles(Fact):
                     or not fields[7].startswith("/")):
                 raise FactError(f"unexpected find record: {text[:80]!r}")
             scope, mode, uid, gid, user, group, kind, path = fields
-            nouser, nogroup = user == uid, group == gid
+            nouser, nogroup = user == uid, group == gid  # find prints the number when NSS knows no name
             item = {"name": path, "scope": "tree" if scope == "T" else "tmp", "type": KINDS.get(kind, kind),
                     "uid": int(uid), "gid": int(gid), **_mode_record(mode),
                     "nouser": nouser, "nogroup": nogroup, "unowned": nouser or nogroup}
@@ -77,7 +83,7 @@ class SpecialFiles(Fact):
 
 
 class Paths(Fact):
-    """Metadata of each path or glob in ``paths`` (``stat``, links not followed).
+    """Metadata of each path or glob in ``paths`` (one ``stat`` call, links not followed).
 
     Value: a list of ``{name, pattern, exists, mode, uid, gid, owner, group, type}``; a pattern
     that matches nothing gives one item ``{name: pattern, pattern, exists: false}``, so for
@@ -87,42 +93,54 @@ class Paths(Fact):
     arguments = {"paths": (list, str)}
 
     def shell(self, args):
-        lines = []
+        lines = ["set --"]
         for pattern in as_paths(args["paths"]):
             lines.append(f"n=0; for f in {glob_quote(pattern)}; do if [ -e \"$f\" ] || [ -L \"$f\" ]; then n=1; "
-                         f"printf 'P%s\\0' {q(pattern)}; stat --printf='%a|%u|%g|%U|%G|%F|%n\\0' -- \"$f\" || exit 1; fi; done; "
+                         f"set -- \"$@\" \"$f\"; printf 'P%s\\0%s\\0' {q(pattern)} \"$f\"; fi; done; "
                          f"[ $n = 1 ] || printf 'M%s\\0' {q(pattern)}")
+        lines.append("[ $# -eq 0 ] || stat --printf='S%a|%u|%g|%U|%G|%F|%n\\0' -- \"$@\"")
         return "\n".join(lines)
 
     def parse(self, raw: Raw, args: dict, ctx: HostContext) -> Parsed:
         data = raw.stdout
         if data and not data.endswith(b"\0"):
             raise FactError("stat output is truncated or malformed")
-        records = data.split(b"\0")[:-1] if data else []
+        records = [r.decode("utf-8", "replace") for r in data.split(b"\0")[:-1]] if data else []
         patterns = set(as_paths(args["paths"]))
-        items, sources = [], {}
+        found: list[tuple[str, str | None]] = []  # (pattern, path or None when nothing matched)
+        stats: dict[str, list[str]] = {}
         i = 0
         while i < len(records):
-            head = records[i].decode("utf-8", "replace")
-            pattern = head[1:]
-            if pattern not in patterns or head[:1] not in ("P", "M"):
+            head = records[i]
+            kind, rest = head[:1], head[1:]
+            if kind == "M" and rest in patterns:
+                found.append((rest, None))
+                i += 1
+            elif kind == "P" and rest in patterns and i + 1 < len(records):
+                found.append((rest, records[i + 1]))
+                i += 2
+            elif kind == "S":
+                fields = rest.split("|", 6)
+                if (len(fields) != 7 or not all(f.isdigit() for f in fields[:3])
+                        or any(c not in "01234567" for c in fields[0])):
+                    raise FactError(f"unexpected stat output: {rest[:80]!r}")
+                stats[fields[6]] = fields
+                i += 1
+            else:
                 raise FactError(f"unexpected stat record: {head[:80]!r}")
-            if head[0] == "M":
+        items, sources = [], {}
+        for pattern, path in found:
+            if path is None:
                 items.append({"name": pattern, "pattern": pattern, "exists": False})
                 sources[pattern] = sources[str(len(items) - 1)] = f"{pattern}: does not exist"
-                i += 1
                 continue
-            if i + 1 >= len(records):
-                raise FactError("stat output is truncated")
-            fields = records[i + 1].decode("utf-8", "replace").split("|", 6)
-            if len(fields) != 7 or not all(f.isdigit() for f in fields[:3]) or any(c not in "01234567" for c in fields[0]):
-                raise FactError(f"unexpected stat output: {records[i + 1][:80]!r}")
-            mode, uid, gid, owner, group, kind, path = fields
+            if path not in stats:
+                raise FactError(f"no stat output for {path[:80]!r}")
+            mode, uid, gid, owner, group, kind, _ = stats[path]
             items.append({"name": path, "pattern": pattern, "exists": True, "mode": mode.zfill(4), "uid": int(uid),
                           "gid": int(gid), "owner": owner, "group": group, "type": kind})
             shown = path.encode("unicode_escape").decode("ascii") if not path.isprintable() else path
             sources[path] = sources[str(len(items) - 1)] = (
                 f"{shown}: mode {mode.zfill(4)} owner {owner}({uid}) group {group}({gid}) {kind}")
-            i += 2
         sources["__note__"] = "stat of " + ", ".join(as_paths(args["paths"]))
         return Parsed(items, sources)

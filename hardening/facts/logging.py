@@ -275,3 +275,77 @@ class Logrotate(Fact):
                 detail.append(conf["maxsize"])
             sources[log] = (f"{log}: block {name}:{block_line} → {days if days is not None else 'size-based'} days "
                             f"({'; '.join(detail)})")
+
+
+# ------------------------------------------------------------------------------------ journald
+
+# (systemd-analyze cat-config would only concatenate the same files, for 10 ms more)
+JOURNALD_COMMAND = HF_BLOB + r'''hf_files /etc/systemd/journald.conf /usr/lib/systemd/journald.conf.d/*.conf /run/systemd/journald.conf.d/*.conf /etc/systemd/journald.conf.d/*.conf || exit 1
+if [ -d /var/log/journal ]; then echo yes; fi >"$HF_T/jd"
+hf_blob @var-log-journal "$HF_T/jd"'''
+
+# journald matches section and key names exactly and ignores an invalid Storage= value
+JOURNALD_KEYS = {"Storage": "auto", "ForwardToSyslog": None, "MaxRetentionSec": None, "SystemMaxUse": None}
+STORAGE_VALUES = ("volatile", "persistent", "auto", "none")
+_DROPIN_DIRS = ("/usr/lib/systemd/journald.conf.d/", "/run/systemd/journald.conf.d/", "/etc/systemd/journald.conf.d/")
+
+
+class Journald(Fact):
+    """systemd-journald's settings and whether its journal survives a reboot.
+
+    The files are read in the order journald applies them: journald.conf, then the drop-ins
+    sorted by file name across /usr/lib, /run and /etc (a same-named file in /etc hides the
+    others); the last assignment in ``[Journal]`` wins.
+    ``persistent`` is true for ``Storage=persistent``, or ``auto`` (the default) when
+    /var/log/journal exists.
+    """
+
+    command = JOURNALD_COMMAND
+
+    def parse(self, raw: Raw, args: dict, ctx: HostContext) -> Parsed:
+        blobs = split_files(raw.stdout)
+        by_name = dict(blobs)
+        if "@var-log-journal" not in by_name:
+            raise FactError("journald output is incomplete")
+        var_log_journal = by_name["@var-log-journal"].strip() == b"yes"
+        dropins: dict[str, tuple[str, bytes]] = {}
+        for name, content in blobs:
+            for folder in _DROPIN_DIRS:
+                if name.startswith(folder):
+                    dropins[name[len(folder):]] = (name, content)  # read after /usr/lib and /run: /etc hides them
+        sections = [(n, c) for n, c in blobs if n == "/etc/systemd/journald.conf"]
+        sections += [dropins[base] for base in sorted(dropins)]
+        settings = dict(JOURNALD_KEYS)
+        sources: dict[str, str] = {}
+        for name, content in sections:
+            section = ""
+            for number, line in enumerate(text_lines(content), start=1):
+                stripped = line.strip()
+                if not stripped or stripped[0] in "#;":
+                    continue
+                if stripped.startswith("[") and stripped.endswith("]"):
+                    section = stripped[1:-1].strip()
+                    continue
+                key, sep, value = stripped.partition("=")
+                key, value = key.strip(), value.strip()
+                if section != "Journal" or not sep or key not in JOURNALD_KEYS:
+                    continue
+                if key == "Storage" and value not in STORAGE_VALUES:
+                    continue
+                settings[key] = value
+                sources[key] = f"{name}:{number}: {stripped}"
+        storage = settings["Storage"]
+        persistent = storage == "persistent" or (storage == "auto" and var_log_journal)
+        value = {"storage": storage, "persistent": persistent, "var_log_journal": var_log_journal,
+                 "forward_to_syslog": settings["ForwardToSyslog"], "max_retention_sec": settings["MaxRetentionSec"],
+                 "system_max_use": settings["SystemMaxUse"]}
+        how = sources.pop("Storage", "Storage not set: journald's default is auto")
+        sources["storage"] = how
+        sources["persistent"] = (f"{how}; /var/log/journal {'exists' if var_log_journal else 'does not exist'}"
+                                 + (" (auto keeps the journal there only if it exists)" if storage == "auto" else ""))
+        for new, old in (("forward_to_syslog", "ForwardToSyslog"), ("max_retention_sec", "MaxRetentionSec"),
+                         ("system_max_use", "SystemMaxUse")):
+            if old in sources:
+                sources[new] = sources.pop(old)
+        sources["__note__"] = "journald settings from " + (", ".join(n for n, _ in sections) or "no file (defaults)")
+        return Parsed(value, sources)

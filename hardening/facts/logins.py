@@ -24,11 +24,9 @@ class Activity(Fact):
     until the password expires (negative: expired)."""
 
     command = (INVENTORY_COMMAND + "\n"
-               "hf_lo=$(awk '$1==\"UID_MIN\"{print $2}' /etc/login.defs 2>/dev/null); "
                "hf_hi=$(awk '$1==\"UID_MAX\"{print $2}' /etc/login.defs 2>/dev/null)\n"
                'if command -v lastlog >/dev/null 2>&1; then\n'
-               '  lastlog -u 0 2>/dev/null | sed -n "2,\\$s/^/LL /p"\n'
-               '  lastlog -u "${hf_lo:-1000}-${hf_hi:-60000}" 2>/dev/null | sed -n "2,\\$s/^/LL /p"\n'
+               '  lastlog -u "0-${hf_hi:-60000}" 2>/dev/null | sed -n "2,\\$s/^/LL /p"\n'
                'else echo "NOLASTLOG"; fi\n:')
 
     def parse(self, raw: Raw, args: dict, ctx: HostContext) -> Parsed:
@@ -47,6 +45,8 @@ class Activity(Fact):
             parts = line.split()
             if not parts:
                 continue
+            if parts[0] in last:
+                continue  # a duplicated name: login uses the first passwd entry
             if "**Never logged in**" in line:
                 last[parts[0]] = None
                 continue
@@ -62,7 +62,7 @@ class Activity(Fact):
             if uid != 0 and not human:
                 continue
             entry = shadow.get(name)
-            kind = entry[1] if entry else "missing"
+            kind = entry[1] if entry else ("missing" if account["password_field"] == "x" else account["password_field"])
             last_change = _int_or_none(entry[2]) if entry else None
             max_days = _int_or_none(entry[4]) if entry else None
             expire = _int_or_none(entry[7]) if entry else None

@@ -30,7 +30,7 @@ PAM_FILES = ["/etc/pam.d/*", "/usr/lib/pam.d/*", "/etc/security/pwquality.conf",
              "/etc/security/pwhistory.conf"]
 MAX_DEPTH = 16  # libpam's PAM_SUBSTACK_MAX_LEVEL
 PHASES = ("auth", "account", "password", "session")
-_SAFE_NAME = re.compile(r"^/[\w./@+:-]+$")
+_SAFE_NAME = re.compile(r"^/[^\x00-\x1f\x7f]*$")
 
 
 # ------------------------------------------------------------------------------ collection
@@ -74,7 +74,7 @@ def parse_text_files(raw: Raw) -> TextFiles:
         elif tag == "F":
             if rest not in result.files:
                 raise FactError(f"content for a file that was not listed: {rest[:80]!r}")
-            current = result.files[rest]
+            current = result.files[rest] = []  # a file read twice (listed twice) keeps one copy
         elif tag == "L":
             if current is None:
                 raise FactError(f"output line {number} has content before any file header")
@@ -305,6 +305,7 @@ PAM_COMMAND = text_files_command(
     PAM_FILES,
     f'for hf_p in {MODULE_DIRS}; do [ -d "$hf_p" ] || continue; '
     'for hf_m in "$hf_p"/pam_*.so; do [ -e "$hf_m" ] && printf \'MOD %s\\n\' "$hf_m"; done; done\n'
+    'for hf_m in /bin/su /usr/bin/su; do [ -x "$hf_m" ] && printf \'BIN %s\\n\' "$hf_m"; done\n'
     ':')
 
 
@@ -338,11 +339,16 @@ class Pwquality(_PamFact):
         service_file = tree.service_file(self.SERVICE)
         value = {**{k: None for k in PWQ_KEYS}, "service": self.SERVICE, "configured": bool(lines),
                  "module": None, "installed": None, "enforcing": False, "before_pam_unix": False,
-                 "min_length": None, "classes_required": None, "enforce_for_root": False}
+                 "min_length": None, "classes_required": None, "enforce_for_root": False, "effective": False,
+                 "managed_by": tree.managed_by(service_file)}
         sources = {"__note__": f"password stack of {service_file}: "
                                + (", ".join(f"{l.module}" for l in stack) or "empty")}
         if not lines:
             sources["configured"] = f"no pam_pwquality or pam_cracklib in the password stack of {service_file}"
+            found = [tree.module_installed(m) for m in ("pam_pwquality.so", "pam_cracklib.so")]
+            value["installed"] = None if None in found else any(found)
+            sources["installed"] = ("pam_pwquality.so/pam_cracklib.so " +
+                                    ("installed but not used" if value["installed"] else "not installed"))
             return Parsed(value, sources)
         line = lines[0]
         unix_at = next((i for i, l in enumerate(stack) if l.module == "pam_unix"), len(stack))
@@ -388,8 +394,11 @@ class Pwquality(_PamFact):
         sources["classes_required"] = (f"minclass={settings['minclass']}, negative credits "
                                        f"d/u/l/o={credits} ({sources.get('minclass', 'default')})")
         sources.setdefault("enforcing", line.where)
+        value["effective"] = bool(value["enforcing"] and value["installed"] is not False and value["before_pam_unix"])
+        sources["effective"] = (f"{line.where} (enforcing={value['enforcing']}, module installed={value['installed']}, "
+                                f"before pam_unix={value['before_pam_unix']})")
         managed = tree.managed_by(service_file) or next(
-            (tree.managed_by(p) for p in {l.file for l in stack} if tree.managed_by(p)), None)
+            (tree.managed_by(p) for p in sorted({l.file for l in stack}) if tree.managed_by(p)), None)
         value["managed_by"] = managed
         return Parsed(value, sources)
 
@@ -404,6 +413,7 @@ class Pwhistory(_PamFact):
         sources = {"__note__": f"password stack of {tree.service_file('passwd')}: "
                                + (", ".join(l.module for l in stack) or "empty")}
         conf, conf_sources = read_settings(tree, ["/etc/security/pwhistory.conf"], {"enforce_for_root", "debug"})
+        unix_at = next((i for i, l in enumerate(stack) if l.module == "pam_unix"), len(stack))
         for line in stack:
             remember = None
             if line.module == "pam_pwhistory":
@@ -417,6 +427,8 @@ class Pwhistory(_PamFact):
                     remember, where = 0, f"{line.where} (module file not installed)"
                 elif not line.enforcing():
                     remember, where = 0, f"{line.where} (control {line.control}: a failure is ignored)"
+                elif stack.index(line) > unix_at:
+                    remember, where = 0, f"{line.where} (after pam_unix, which has already changed the password)"
             elif line.module == "pam_unix" and line.arg("remember") is not None:
                 remember, where = _int(line.arg("remember"), 0), line.where
             if remember is not None and (value["remember"] is None or remember > value["remember"]):
@@ -510,10 +522,11 @@ class SuWheel(_PamFact):
     """Whether ``su`` is limited to a group by pam_wheel in its auth stack."""
 
     def judge(self, tree: PamTree, ctx: HostContext) -> Parsed:
-        if not tree.lookup("su"):
+        binaries = [b for b in tree.files.tagged.get("BIN", []) if b.endswith("/su")]
+        if not tree.lookup("su") and not binaries:
             return Parsed({"su_service": False, "restricted": None, "group": None},
-                          {"__note__": "no /etc/pam.d/su (su is not installed or uses 'other')"})
-        stack = tree.stack("su", "auth")
+                          {"__note__": "su is not installed (no /bin/su, /usr/bin/su or /etc/pam.d/su)"})
+        stack = tree.stack("su", "auth")  # without /etc/pam.d/su, libpam uses 'other'
         value = {"su_service": True, "restricted": False, "group": None, "use_uid": False}
         sources = {"__note__": f"auth stack of {tree.service_file('su')}: " + ", ".join(l.module for l in stack)}
         for line in stack:
@@ -531,7 +544,7 @@ class SuWheel(_PamFact):
 
 
 TWO_FACTOR_MODULES = ("pam_google_authenticator", "pam_oath", "pam_u2f", "pam_yubico", "pam_radius_auth",
-                      "pam_radius", "pam_pkcs11", "pam_duo", "pam_otpw", "pam_p11", "pam_sss", "pam_privacyidea",
+                      "pam_radius", "pam_pkcs11", "pam_duo", "pam_otpw", "pam_p11", "pam_privacyidea",
                       "pam_2fa", "pam_mfa", "pam_totp")
 
 

@@ -87,16 +87,17 @@ class AntiMalware(Fact):
     since the newest ClamAV database file was written (absent when ClamAV has no database).
     """
 
-    command = ("cat /proc/[0-9]*/comm 2>/dev/null | sort -u | sed 's/^/PROC /'; "
-               f"for f in {CLAMAV_DATABASES}; do [ -f \"$f\" ] && echo \"SIG $(stat -c %Y \"$f\") $f\"; done; "
-               'echo "NOW $(date +%s)"')
+    command = (f"for f in {CLAMAV_DATABASES}; do [ -f \"$f\" ] && echo \"SIG $(stat -c %Y \"$f\") $f\"; done; "
+               'echo "NOW $(date +%s)"; echo PROCS; cat /proc/[0-9]*/comm 2>/dev/null')
 
     def parse(self, raw: Raw, args: dict, ctx: HostContext) -> Parsed:
         text = raw.text()
         now = _lines(text, "NOW ")
         if not now or not now[0].strip().isdigit():
             raise FactError("the host's clock could not be read")
-        names = sorted({p.strip() for p in _lines(text, "PROC ") if p.strip() and len(p.strip()) <= 64})
+        head, _, procs = text.partition("\nPROCS\n")
+        names = sorted({p.strip() for p in procs.splitlines() if p.strip() and len(p.strip()) <= 64})
+        text = head
         if not names:
             raise FactError("no process could be listed (/proc unreadable)")
         sources = {n: f"process running: {n}" for n in names}
@@ -119,11 +120,14 @@ class AntiMalware(Fact):
 INTEGRITY_CRON = ("/etc/crontab /etc/cron.d/* /etc/cron.daily/* /etc/cron.weekly/* /etc/cron.monthly/* "
                   "/var/spool/cron/* /var/spool/cron/crontabs/*")
 WATCH_POLICY = "/etc/hardening/watch.yml"
+WATCH_BASELINE = "/var/lib/hardening/watch/baseline.jsonl"  # hardening.watch.DEFAULT_STATE_DIR
+WATCH_PID = "/var/lib/hardening/watch/watch.pid"
 
 
 class Integrity(Fact):
     """File-integrity tooling: AIDE (binary, initialised database, periodic check) or this
-    project's watcher (its policy ``/etc/hardening/watch.yml``). ``tool`` says which is ready.
+    project's watcher (a signed baseline in ``/var/lib/hardening/watch`` and the watcher enabled as
+    ``hardening-watch.service`` or running). ``tool`` says which is ready.
     """
 
     command = (
@@ -131,7 +135,11 @@ class Integrity(Fact):
         "for f in /var/lib/aide/aide.db /var/lib/aide/aide.db.gz; do [ -f \"$f\" ] && echo \"AIDEDB $f\"; done; "
         f"grep -lsE '(^|[^a-z.-])aide([^a-z.-]|$)|aideinit|aidecheck' {INTEGRITY_CRON} 2>/dev/null | sed 's/^/AIDECRON /'; "
         "for f in /etc/systemd/system/*.wants/*aide*.timer; do [ -e \"$f\" ] && echo \"AIDETIMER $f\"; done; "
-        f"[ -f {WATCH_POLICY} ] && echo \"WATCH {WATCH_POLICY}\"; true"
+        f"[ -f {WATCH_POLICY} ] && echo \"WATCHPOLICY {WATCH_POLICY}\"; "
+        f"[ -s {WATCH_BASELINE} ] && echo \"WATCHBASE {WATCH_BASELINE}\"; "
+        "for f in /etc/systemd/system/*.wants/hardening-watch.service; do [ -e \"$f\" ] && echo \"WATCHUNIT $f\"; done; "
+        f"[ -f {WATCH_PID} ] && read -r hf_w < {WATCH_PID} && [ -n \"$hf_w\" ] && kill -0 \"$hf_w\" 2>/dev/null "
+        "&& echo \"WATCHPID $hf_w\"; true"
     )
 
     def parse(self, raw: Raw, args: dict, ctx: HostContext) -> Parsed:
@@ -145,12 +153,17 @@ class Integrity(Fact):
         aide = {"installed": installed, "database": databases[0] if databases else None,
                 "scheduled": schedules[0] if schedules else None}
         aide["ready"] = bool(installed and databases and schedules)
-        watch = [p.strip() for p in _lines(text, "WATCH ")]
-        watcher = {"configured": bool(watch)}
+        base = (_lines(text, "WATCHBASE ") or [None])[0]
+        runs = (_lines(text, "WATCHUNIT ") or [None])[0] or (
+            f"watcher running (pid {_lines(text, 'WATCHPID ')[0].strip()})" if _lines(text, "WATCHPID ") else None)
+        policy = (_lines(text, "WATCHPOLICY ") or [None])[0]
+        watcher = {"baseline": base, "active": runs, "policy": policy, "configured": bool(base and runs)}
         sources = {
             "aide.ready": (f"aide {binary}; database {aide['database'] or 'not initialised'}; "
                            f"periodic check {aide['scheduled'] or 'not scheduled'}") if installed else "AIDE is not installed",
-            "watcher.configured": f"{WATCH_POLICY} exists" if watch else f"{WATCH_POLICY} does not exist",
+            "watcher.configured": (f"watcher baseline {base or 'not initialised (hardening watch init)'}; "
+                                   f"{runs or 'hardening-watch.service not enabled and not running'}"
+                                   + (f"; policy {policy}" if policy else "")),
         }
         tool = "aide" if aide["ready"] else "hardening-watch" if watcher["configured"] else None
         sources["__note__"] = f"integrity tool: {tool or 'none ready'}"

@@ -34,7 +34,7 @@ for hf_p in "$@"; do [ -f "$hf_p" ] && printf 'N %s\n' "$hf_p"; done
 awk '{ if (FNR == 1) print "F " FILENAME; print "L " $0 }' "$@" 2>/dev/null
 stat -c 'STAT %a %U %G %n' "$@" 2>/dev/null
 hf_v=$(visudo -c 2>&1); echo "VISUDO $?"; printf '%s\n' "$hf_v" | sed -n '1,20s/^/VOUT /p'
-sudo -V 2>/dev/null | sed -n '1s/^/VERSION /p'
+visudo -V 2>/dev/null | sed -n '1s/^/VERSION /p'
 :"""
 
 
@@ -85,10 +85,10 @@ class Sudoers(Fact):
         if not visudo or not visudo[0].strip().lstrip("-").isdigit():
             raise FactError("visudo -c did not report a status")
         version = (stream.tagged.get("VERSION") or [""])[0]
-        value: dict = {"installed": True, "version": version.replace("Sudo version", "").strip(),
+        value: dict = {"installed": True, "version": re.sub(r"^(visudo|sudo) version", "", version, flags=re.I).strip(),
                        "visudo_ok": int(visudo[0]) == 0, "grants": [], "files": [], "defaults": {}}
         sources: dict[str, str] = {"visudo_ok": "visudo -c: " + " | ".join(stream.tagged.get("VOUT", []))[:400],
-                                   "version": f"sudo -V: {version}"}
+                                   "version": f"visudo -V: {version}"}
         aliases: dict[str, dict[str, list[str]]] = {k: {} for k in ("user", "runas", "host", "cmnd")}
         specs: list[tuple[str, int, str]] = []
         defaults: dict[str, tuple[object, str]] = {}
@@ -111,6 +111,9 @@ class Sudoers(Fact):
                 grant["where"] = f"{file}:{number}"
                 value["grants"].append(grant)
                 sources[grant["name"]] = f"{file}:{number}: {text}"
+        sources["grants"] = "; ".join(
+            f"{g['principal']} -> {'ALL' if g['all_commands'] else ', '.join(g['commands'])[:80]}"
+            f"{' NOPASSWD' if g['nopasswd'] else ''} ({g['where']})" for g in value["grants"])[:1500] or "no grants"
         use_pty, pty_where = defaults.get("use_pty", (None, ""))
         recent = _version_tuple(value["version"]) >= (1, 9, 14)
         logfile, log_where = defaults.get("logfile", (None, ""))

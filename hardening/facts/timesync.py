@@ -7,7 +7,8 @@ import re
 
 from hardening.errors import FactError
 from hardening.facts.base import Fact, HostContext, Parsed, Raw
-from hardening.facts.records import split_files, strip_comment, text_lines
+from hardening.facts.records import strip_comment, text_lines
+from hardening.facts.resources import awk_files, split_lines
 
 CHRONY_MAIN = "/etc/chrony/chrony.conf /etc/chrony.conf"
 TIMESYNCD = ("/etc/systemd/timesyncd.conf /etc/systemd/timesyncd.conf.d/*.conf "
@@ -27,20 +28,19 @@ class Status(Fact):
     """
 
     command = (
-        "chrony_dirs=$(awk '$1==\"confdir\"||$1==\"sourcedir\"{for(i=2;i<=NF;i++)print $i}' "
-        f"{CHRONY_MAIN} 2>/dev/null | grep '^/' | head -20); "
-        f"chrony_inc=$(awk '$1==\"include\"{{print $2}}' {CHRONY_MAIN} 2>/dev/null | grep '^/' | head -20); "
-        "cat /proc/[0-9]*/comm 2>/dev/null | grep -xE 'chronyd|systemd-timesyn|ntpd' | sort -u | sed 's/^/PROC /'; "
-        "if grep -qx chronyd /proc/[0-9]*/comm 2>/dev/null && command -v chronyc >/dev/null 2>&1; then "
-        "chronyc -n tracking 2>&1 | head -30 | sed 's/^/CHRONYC /'; fi; "
+        "hf_p=$(cat /proc/[0-9]*/comm 2>/dev/null | grep -xE 'chronyd|systemd-timesyn|ntpd'); "
+        "printf 'PROC %s\\n' $hf_p; "
+        'case "$hf_p" in *chronyd*) command -v chronyc >/dev/null 2>&1 && '
+        "chronyc -n tracking 2>&1 | head -30 | sed 's/^/CHRONYC /' ;; esac; "
+        'case "$hf_p" in *ntpd*) command -v ntpq >/dev/null 2>&1 && '
+        "ntpq -nc 'rv 0 leap' 2>&1 | head -5 | sed 's/^/NTPQ /' ;; esac; "
         "if [ -d /run/systemd/system ] && command -v timedatectl >/dev/null 2>&1; then "
         "timedatectl show -p NTPSynchronized -p NTP 2>/dev/null | sed 's/^/TIMEDATECTL /'; fi; "
-        "if grep -qx ntpd /proc/[0-9]*/comm 2>/dev/null && command -v ntpq >/dev/null 2>&1; then "
-        "ntpq -nc 'rv 0 leap' 2>&1 | head -5 | sed 's/^/NTPQ /'; fi; "
+        # chrony's confdir/sourcedir folders and include globs, as chronyd reads them
+        f'hf_g=$(for f in {CHRONY_MAIN}; do [ -f "$f" ] && awk \'($1=="confdir"||$1=="sourcedir"){{for(i=2;i<=NF;i++) '
+        'if ($i ~ /^\\//) print $i ($1=="confdir" ? "/*.conf" : "/*.sources")} $1=="include" && $2 ~ /^\\//{print $2}\' "$f"; done | head -40); '
         "echo HF_FILES; "
-        f'hf_files {CHRONY_MAIN} {TIMESYNCD} {NTP}; '
-        'for d in $chrony_dirs; do hf_files "$d"/*.conf "$d"/*.sources; done; '
-        'for g in $chrony_inc; do hf_files $g; done; true'
+        + awk_files(f"{CHRONY_MAIN} {TIMESYNCD} {NTP} $hf_g") + "; true"
     )
 
     def parse(self, raw: Raw, args: dict, ctx: HostContext) -> Parsed:
@@ -52,7 +52,7 @@ class Status(Fact):
         servers: dict[str, list[str]] = {"chrony": [], "timesyncd": [], "ntpd": []}
         sources: dict[str, str] = {}
         seen = set()
-        for name, content in split_files(body):
+        for name, content in split_lines(body):
             if name in seen:
                 continue
             seen.add(name)

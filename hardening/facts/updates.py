@@ -98,13 +98,16 @@ _DEBIAN = (
     '[ -f "$f" ] || continue; case "$f" in *.diff_Index|*.IndexDiff) continue ;; esac; '
     'echo "INDEX $(stat -c %Y "$f") $f"; found=1; done; '
     'echo "NOW $(date +%s)"; [ "$found" = 1 ] || exit 0; '
-    "dpkg-query -W -f='${Package} ${Version} ${db:Status-Abbrev}\\n' > \"$HF_T/inst\" || exit 3; "
+    # installed packages straight from dpkg's database (cheaper than dpkg-query): "name version"
+    "awk '/^Package: /{p=$2} /^Status: /{s=($4==\"installed\" || $4==\"half-configured\" || $4==\"unpacked\")} "
+    "/^Version: /{v=$2} /^$/{if (p!=\"\" && s) print p, v; p=\"\"; s=0; v=\"\"} END{if (p!=\"\" && s) print p, v}' "
+    "/var/lib/dpkg/status > \"$HF_T/inst\" || exit 3; "
     'for f in /var/lib/apt/lists/*security*_Packages /var/lib/apt/lists/*security*_Packages.*; do '
     '[ -f "$f" ] || continue; case "$f" in *.diff_Index|*.IndexDiff) continue ;; '
     '*_Packages) cat "$f" ;; *) if [ -x /usr/lib/apt/apt-helper ]; then /usr/lib/apt/apt-helper cat-file "$f"; '
     'else case "$f" in *.gz) zcat "$f" ;; *.xz) xzcat "$f" ;; *.lz4) lz4cat "$f" ;; *.zst) zstdcat "$f" ;; '
     '*.bz2) bzcat "$f" ;; esac; fi ;; esac || echo "HF_UNREADABLE $f"; done '
-    "| awk 'NR==FNR { if ($3 ~ /^[ih]i/) inst[$1]=$2; next } "
+    "| awk 'NR==FNR { inst[$1]=$2; next } "
     "/^Package: / { p=$2 } /^Version: / { if (p in inst) print \"SEC\", p, inst[p], $2 } "
     "/^HF_UNREADABLE / { print }' \"$HF_T/inst\" -"
 )
@@ -165,7 +168,8 @@ class SecurityUpdates(Fact):
         names = ", ".join(i[2].rsplit("/", 1)[-1] for i in indexes)
         sources["__note__"] = (f"{len(pending)} pending security update(s) from {names}"
                                + (f" (index {age} days old)" if age is not None else ""))
-        sources["pending"] = sources["__note__"]
+        sources["pending"] = sources["__note__"] + "".join(
+            f"; {p['name']} {p['installed']} → {p['available']}" for p in pending[:15]) + ("; …" if len(pending) > 15 else "")
         return Parsed({"source": "apt-lists", "pending": pending, "index_age_days": age,
                        "indexes": [i[2] for i in indexes]}, sources)
 
@@ -184,14 +188,17 @@ class SecurityUpdates(Fact):
             name = match.group("name")
             version = (f"{match.group('epoch')}:" if match.group("epoch") else "") + f"{match.group('ver')}-{match.group('rel')}"
             item = pending.setdefault(name, {"name": name, "available": version, "advisory": words[0]})
-            if item["advisory"] != words[0] and words[0] not in item["advisory"]:
+            if words[0] not in item["advisory"].split(", "):
                 item["advisory"] += f", {words[0]}"
+                item["available"] = version  # dnf/yum list advisories oldest first
         if not pending and any(re.search(r"error|no cache|cannot|failed", l, re.I) for l in lines[1:]):
             first = next(l for l in lines[1:] if re.search(r"error|no cache|cannot|failed", l, re.I))
             raise FactError(f"{tool} updateinfo failed: {first.strip()[:200]} (run '{tool} makecache')")
         sources = {p["name"]: f"{p['name']}: {p['advisory']} → {p['available']}" for p in pending.values()}
         sources["__note__"] = f"{len(pending)} package(s) with security advisories ({tool} --cacheonly updateinfo)"
-        sources["pending"] = sources["__note__"]
+        sources["pending"] = sources["__note__"] + "".join(
+            f"; {p['name']} → {p['available']} ({p['advisory']})" for p in list(pending.values())[:15]) + (
+            "; …" if len(pending) > 15 else "")
         return Parsed({"source": tool, "pending": sorted(pending.values(), key=lambda p: p["name"]),
                        "index_age_days": None}, sources)
 
@@ -205,10 +212,11 @@ class Versions(Fact):
     ``openssh_version`` is major.minor as a number (9.2) for threshold rules.
     """
 
-    command = ('echo "KERNEL $(uname -r)"; '
-               '{ sshd -V 2>&1 || /usr/sbin/sshd -V 2>&1; } | head -3 | sed "s/^/SSHD /"; '
-               'ssh -V 2>&1 | head -1 | sed "s/^/SSH /"; '
-               'openssl version 2>&1 | head -1 | sed "s/^/OPENSSL /"; true')
+    command = ('read -r hf_k < /proc/sys/kernel/osrelease || hf_k=$(uname -r); echo "KERNEL $hf_k"; '
+               'if command -v sshd >/dev/null 2>&1; then echo "SSHD $(sshd -V 2>&1)"; '
+               'elif [ -x /usr/sbin/sshd ]; then echo "SSHD $(/usr/sbin/sshd -V 2>&1)"; '
+               'else echo "SSH $(ssh -V 2>&1)"; fi; '
+               'echo "OPENSSL $(openssl version 2>&1)"; true')
 
     def parse(self, raw: Raw, args: dict, ctx: HostContext) -> Parsed:
         lines = raw.text().splitlines()
@@ -216,7 +224,16 @@ class Versions(Fact):
         if not kernel:
             raise FactError("the kernel release could not be read")
         value: dict = {"kernel": kernel}
-        sources = {"kernel": f"uname -r: {kernel}"}
+        sources = {"kernel": f"/proc/sys/kernel/osrelease: {kernel}"}
+        section = ""
+        tagged = []
+        for line in lines:  # a command's output may span lines: they belong to the last marker
+            for marker in ("KERNEL ", "SSHD ", "SSH ", "OPENSSL "):
+                if line.startswith(marker):
+                    section, line = marker, line[len(marker):]
+                    break
+            tagged.append(section + line)
+        lines = tagged
         for prefix, label in (("SSHD ", "sshd -V"), ("SSH ", "ssh -V")):
             for line in lines:
                 match = _OPENSSH.search(line) if line.startswith(prefix) else None

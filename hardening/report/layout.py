@@ -66,6 +66,10 @@ def build(data: dict, lang: str) -> dict:
         "generated_note": t("txt.generated"),
         "status_labels": {s: t.status(s) for s in list(STATUSES) + ["ok"]},
         "matrix_legend": t("txt.matrix_legend"),
+        "findings_title": t("sec.findings"),
+        "finding_columns": [t("col.host"), t("col.rule_id"), t("col.title"), t("col.severity"), t("col.status"),
+                            t("f.observed"), t("f.expected"), t("f.reason"), t("f.evidence"), t("f.waiver"),
+                            t("f.clauses"), t("f.fix")],
         "sections": [],
     }
     doc["header"] = f"{doc['title']} · {ids_text}"
@@ -257,7 +261,7 @@ def _quarterly_sections(data: dict, t: Strings) -> list:
         exec_blocks.append(_para(t("txt.top_risk_intro")))
         exec_blocks.append({"type": "list", "items": [
             f"[{t.severity(r['severity'])}] {t.text(rules.get(r['rule_id'], {}).get('title'))} ({r['rule_id']}): "
-            t("txt.hosts_n", n=r["hosts_failing"]) for r in risks]})
+            + t("txt.hosts_n", n=r["hosts_failing"]) for r in risks]})
     trend_rows = [[m["month"], m["scans"], m["hosts"]] + _count_cells(m["counts"]) + [t.rate(m["counts"]["compliance_rate"])]
                   for m in data["trend"]]
     chart = {"type": "chart", "kind": "line", "title": t("chart.trend"), "labels": [m["month"] for m in data["trend"]],
@@ -279,11 +283,16 @@ def _quarterly_sections(data: dict, t: Strings) -> list:
     trail = data["remediations"]
     if not trail["available"]:
         remediation = [_para(t("txt.no_trail"))]
-    elif not trail["items"]:
-        remediation = [_para(t("txt.no_remediations"))]
     else:
-        keys = sorted({k for item in trail["items"] for k in item})
-        remediation = [_table("remediations", keys, [[_short(item.get(k), 120) for k in keys] for item in trail["items"]])]
+        remediation = [_para(t("txt.trail_ok" if trail["chain_ok"] else "txt.trail_broken", log=trail["log"]))]
+        if trail["items"]:
+            remediation.append(_table("remediations", [t("col.time"), t("col.action"), t("col.host"), t("col.actor"),
+                                                       t("col.result"), t("col.bundle"), t("col.rescan")],
+                                      [[i["time"], t(f"action.{i['action']}"), i["target"], i["actor"], i["result"],
+                                        i["bundle"], i["rescan_scan_id"] or ""] for i in trail["items"]],
+                                      [1.8, 0.8, 1.6, 1, 0.8, 2.2, 0.8]))
+        else:
+            remediation.append(_para(t("txt.no_remediations")))
     waiver_rows = [[w["rule"], t(f"state.{w['state']}"), w["expires"], w["approver"], len(w["hosts"]),
                     _short(w["justification"], 200), w["source"]] for w in data["waivers"]]
     waivers = [_table("waivers", [t("col.rule_id"), t("col.state"), t("col.expires"), t("col.approver"), t("col.hosts"),
@@ -297,7 +306,7 @@ def _quarterly_sections(data: dict, t: Strings) -> list:
                                      t("col.hosts_failing"), t("col.persistent"), t("col.fix")],
                            risk_rows, [0.4, 2.4, 2.6, 0.6, 0.9, 0.9, 3.6], numeric_cols=[4, 5])] if risk_rows \
         else [_para(t("txt.no_risks"))]
-    scan_rows = [[sc["scan_id"], sc["started_at"][:19].replace("T", " "), sc["baseline"], sc["hosts"],
+    scan_rows = [[sc["scan_id"], sc["started_at"][:19].replace("T", " "), sc["baseline"], sc["source"], sc["hosts"],
                   t.rate(sc["compliance_rate"])] for sc in data["scans"]]
     return [
         _section("executive", t("sec.executive"), exec_blocks),
@@ -310,6 +319,6 @@ def _quarterly_sections(data: dict, t: Strings) -> list:
         _section("waivers", t("sec.waivers"), waivers),
         _section("risks", t("sec.risks"), risks_blocks),
         _section("scans", t("sec.scans"), [_table("scans", [t("col.scan"), t("col.started"), t("col.baseline"),
-                                                            t("col.hosts"), t("col.rate")], scan_rows, [0.8, 2, 2, 0.8, 1],
-                                                  numeric_cols=[0, 3])]),
+                                                            t("col.source"), t("col.hosts"), t("col.rate")], scan_rows,
+                                                  [0.8, 2, 2, 1.4, 0.8, 1], numeric_cols=[0, 4])]),
     ]

@@ -8,7 +8,8 @@ same document. See docs/reports.md for the schema.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
+import json
+from pathlib import Path
 from collections import Counter, defaultdict
 
 from hardening.diff import classify
@@ -125,8 +126,9 @@ def scan_report(store: Store, scan_id: int, catalog: dict[str, Rule] | None = No
 
 # ------------------------------------------------------------------------ latest state per host
 def _state(store: Store, scan_ids: list[int]) -> tuple[dict, dict, dict]:
-    """(host → {rule → finding tuple}) for the latest and the earliest scan of each host among
-    scan_ids (ascending), and host → target info from its latest scan."""
+    """For every (host, rule) seen in scan_ids (ascending): the latest and the earliest finding
+    tuple, and host → target info from its latest scan. Merging per (host, rule) keeps partial
+    scans (``--rule``, remediation rescans) from hiding the other rules of a host."""
     latest: dict[str, dict] = {}
     earliest: dict[str, dict] = {}
     info: dict[str, dict] = {}
@@ -136,14 +138,16 @@ def _state(store: Store, scan_ids: list[int]) -> tuple[dict, dict, dict]:
         by_scan[t["scan_id"]].append(t)
     for scan_id in scan_ids:
         names = {t["id"]: t["name"] for t in by_scan[scan_id]}
-        current: dict[str, dict] = {t["name"]: {} for t in by_scan[scan_id]}
-        for row in store.finding_rows(scan_id):
-            current[names[row[0]]][row[1]] = row
         for t in by_scan[scan_id]:
-            latest[t["name"]] = current[t["name"]]
-            earliest.setdefault(t["name"], current[t["name"]])
+            latest.setdefault(t["name"], {})
+            earliest.setdefault(t["name"], {})
             info[t["name"]] = {"name": t["name"], "uri": t["uri"], "status": t["status"], "error": t["error"],
-                               "platform": _platform_name(t["platform"]), "scan_id": scan_id}
+                               "platform": _platform_name(t["platform"]) or info.get(t["name"], {}).get("platform", ""),
+                               "scan_id": scan_id}
+        for row in store.finding_rows(scan_id):
+            host = names[row[0]]
+            latest[host][row[1]] = row
+            earliest[host].setdefault(row[1], row)
     return latest, earliest, info
 
 
@@ -350,14 +354,35 @@ def _months(first: dt.date, last: dt.date) -> list[str]:
     return months
 
 
+REMEDIATION_ACTIONS = ("approve", "apply", "rollback")
+
+
 def remediation_trail(store: Store, start: str, end: str) -> dict:
-    """Remediations applied in the period, from the audit trail. The history has no audit trail
-    yet (the remediation workflow is not built): say so rather than show an empty success."""
-    if not store.has_table("remediation_events"):
-        return {"available": False, "items": []}
+    """Remediation steps in the period, from the hash-chained audit log beside the history
+    database (hardening.remediate.audit): approvals, applies and rollbacks, with the chain's state."""
+    log = Path(store.path).resolve().parent / "audit.log"
     try:
-        rows = store.db.execute("SELECT * FROM remediation_events WHERE substr(at, 1, 10) BETWEEN ? AND ?"
-                                " ORDER BY at", (start, end)).fetchall()
-    except sqlite3.Error:
-        return {"available": False, "items": []}
-    return {"available": True, "items": [dict(r) for r in rows]}
+        from hardening.remediate import audit
+    except ImportError:
+        return {"available": False, "log": None, "chain_ok": None, "items": []}
+    if not log.is_file():
+        return {"available": False, "log": str(log.name), "chain_ok": None, "items": []}
+    try:
+        entries = audit.entries(log)
+        problems = audit.verify(log)
+    except (OSError, ValueError) as exc:
+        return {"available": False, "log": str(log.name), "chain_ok": False, "problem": str(exc)[:200], "items": []}
+    items = []
+    for entry in entries:
+        day = str(entry.get("time", ""))[:10]
+        if entry.get("action") not in REMEDIATION_ACTIONS or not (start <= day <= end):
+            continue
+        rescan = None
+        try:
+            rescan = json.loads(entry.get("detail") or "{}").get("rescan_scan_id")
+        except (ValueError, AttributeError):
+            pass
+        items.append({"time": entry.get("time"), "actor": entry.get("actor"), "action": entry.get("action"),
+                      "bundle": entry.get("bundle"), "target": entry.get("target"), "result": entry.get("result"),
+                      "rescan_scan_id": rescan})
+    return {"available": True, "log": log.name, "chain_ok": not problems, "problems": problems[:5], "items": items}

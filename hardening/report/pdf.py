@@ -234,7 +234,7 @@ def _finding(block: dict, st: dict, labels: dict) -> KeepTogether:
     parts = [head]
     if rows:
         body = Table(rows, colWidths=[22 * mm, BODY_W - 22 * mm])
-        body.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+        body.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), st["cell"].fontName),
                                   ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#c5ccd4")),
                                   ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f6f8fa")),
                                   ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]))
@@ -254,13 +254,15 @@ def render(document: dict, font_file: str | None = None) -> bytes:
              _p(document["subtitle"], st["subtitle"]), Spacer(1, 16 * mm)]
     cover = Table([[_p(k, st["body"]), _p(v, st["body"])] for k, v in document["cover"]],
                   colWidths=[40 * mm, BODY_W - 60 * mm])
-    cover.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor("#c5ccd4")),
+    cover.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor("#c5ccd4")),
                                ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TEXTCOLOR", (0, 0), (0, -1), HEADER_BG)]))
     story += [cover, Spacer(1, 6 * mm), _p(document["generated_note"], st["small"]),
               NextPageTemplate("body"), PageBreak()]
     toc = TableOfContents()
     toc.levelStyles = [st["toc1"], st["toc2"]]
     toc.dotsMinLevel = 0
+    toc.tableStyle = TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                 ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
     story += [_p(t("toc"), st["h1"]), toc, PageBreak()]
     number = 0
     for index, section in enumerate(document["sections"]):
@@ -288,5 +290,12 @@ def render(document: dict, font_file: str | None = None) -> bytes:
                 story.append(_finding(block, st, labels))
     buffer = io.BytesIO()
     doc = _Doc(buffer, document, font)
-    doc.multiBuild(story)
+    from reportlab.graphics import shapes
+
+    default_font = shapes.STATE_DEFAULTS["fontName"]
+    shapes.STATE_DEFAULTS["fontName"] = font  # charts start in the CJK font too: no unembedded Helvetica
+    try:
+        doc.multiBuild(story)
+    finally:
+        shapes.STATE_DEFAULTS["fontName"] = default_font
     return buffer.getvalue()

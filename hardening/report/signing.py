@@ -78,9 +78,11 @@ def self_signed(key, common_name: str, organisation: str | None, days: int,
     return (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(public)
             .serial_number(x509.random_serial_number()).not_valid_before(start)
             .not_valid_after(start + dt.timedelta(days=days))
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            # a self-signed certificate is its own root: CA true and keyCertSign, so that validators
+            # (pdfsig/NSS, Acrobat) accept it as a trust anchor once the verifier chooses to trust it
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
             .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
-                                         data_encipherment=False, key_agreement=False, key_cert_sign=False,
+                                         data_encipherment=False, key_agreement=False, key_cert_sign=True,
                                          crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
             .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
             .sign(key, hashes.SHA256()))

@@ -97,12 +97,17 @@ def _der_length(blob: bytes) -> int | None:
     return 2 + count + int.from_bytes(blob[2:2 + count], "big")
 
 
-def container_problems(signed_data) -> str | None:
+def container_problems(der: bytes) -> str | None:
     """Parts of a CMS SignedData that no signature covers, checked against what a signer writes:
     each digest algorithm listed is one a signer uses, the content is detached, and every
     certificate carried is intact (its signature verifies against its issuer in the bag, or
     itself when self-signed). A byte changed there is otherwise invisible to validators."""
     try:
+        content_info = cms.ContentInfo.load(der)
+        content_info.native  # parse every part: a damaged inner encoding raises
+        if cms.ContentInfo.load(der).dump(force=True) != der:
+            return "it is not in canonical DER form"
+        signed_data = content_info["content"]
         if signed_data["version"].native not in ("v1", "v3"):
             return "unexpected SignedData version"
         used = {si["digest_algorithm"]["algorithm"].native for si in signed_data["signer_infos"]}
@@ -165,9 +170,9 @@ def verify_pdf(path: Path, trust: list) -> Result:
             result.fail("integrity:    FAILED: the signature value does not match the certificate")
         elif length is None or any(contents[length:]):
             result.fail("integrity:    FAILED: bytes changed inside the signature container")
-        elif container_problems(signature.signed_data):
+        elif container_problems(contents[:length]):
             result.fail("integrity:    FAILED: the signature container changed: "
-                        + container_problems(signature.signed_data))
+                        + container_problems(contents[:length]))
         elif status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
             result.fail("integrity:    FAILED: the file has content after the signature (it was changed after signing)")
         else:
@@ -184,7 +189,8 @@ def verify_detached(path: Path, signature_path: Path, trust: list) -> Result:
         result.fail(f"FAILED: no signature {signature_path.name} beside {path.name}")
         return result
     try:
-        content_info = cms.ContentInfo.load(signature_path.read_bytes())
+        der = signature_path.read_bytes()
+        content_info = cms.ContentInfo.load(der)
         signed_data = content_info["content"]
         status = asyncio.run(async_validate_detached_cms(path.read_bytes(), signed_data,
                                                          signer_validation_context=_context(trust)))
@@ -192,7 +198,7 @@ def verify_detached(path: Path, signature_path: Path, trust: list) -> Result:
         result.fail(f"FAILED: signature {signature_path.name} is damaged ({_one_line(exc)})")
         return result
     _describe(result, status, trust)
-    problem = container_problems(signed_data)
+    problem = container_problems(der)
     if problem:
         result.fail(f"integrity:    FAILED: the signature container changed: {problem}")
     elif status.intact and status.valid:

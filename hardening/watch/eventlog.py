@@ -91,6 +91,37 @@ class EventLog:
             self._sign_head(seq, prev)
         return out
 
+    def recover(self) -> str:
+        """After a crash: drop a partial last line, and seal complete lines written after the last
+        signed head. Returns what was done ('' if nothing), which the caller logs as an event."""
+        notes = []
+        with self._locked():
+            try:
+                with open(self.path, "rb+") as f:
+                    f.seek(0, os.SEEK_END)
+                    size = f.tell()
+                    if size:
+                        f.seek(max(0, size - (1 << 20)))
+                        data = f.read()
+                        if not data.endswith(b"\n"):
+                            cut = data.rfind(b"\n")
+                            keep = size - len(data) + cut + 1 if cut >= 0 else 0
+                            f.truncate(keep)
+                            notes.append(f"dropped a partial last line of {size - keep} bytes (crash while writing)")
+            except FileNotFoundError:
+                return ""
+            seq, digest = self._tail()
+            try:
+                head = json.loads(self.head_path.read_text(encoding="utf-8"))
+                head_seq = int(head["seq"])
+            except (OSError, ValueError, KeyError, TypeError):
+                head_seq = None
+            if head_seq is not None and head_seq < seq:
+                # only complete, correctly chained lines are sealed; verify() would show a broken chain anyway
+                self._sign_head(seq, digest)
+                notes.append(f"sealed events {head_seq + 1}..{seq} written before a crash")
+        return "; ".join(notes)
+
     def _sign_head(self, seq: int, digest: str) -> None:
         head = {"seq": seq, "sha256": digest, "key": self.keys.fingerprint(), "ts": now(),
                 "signature": self.keys.sign(f"hardening-watch-log:{seq}:{digest}".encode())}

@@ -172,7 +172,7 @@ def make_entry(rule: PathRule, path: str, st: os.stat_result, digest: str | None
     return e
 
 
-def _hash_chunk(items: list[tuple[str, PathRule]]) -> list[tuple[str, dict | None, str | None]]:
+def _hash_chunk(items: list[tuple[str, PathRule]]) -> list:
     out = []
     for path, rule in items:
         st, digest, problem = hash_file(path, rule.hash)
@@ -180,9 +180,9 @@ def _hash_chunk(items: list[tuple[str, PathRule]]) -> list[tuple[str, dict | Non
             try:
                 st = os.lstat(path)
             except OSError:
-                out.append((path, None, problem))
+                out.append((path, rule, None, problem))
                 continue
-        out.append((path, make_entry(rule, path, st, digest, problem), problem))
+        out.append((path, rule, make_entry(rule, path, st, digest, problem), problem))
     return out
 
 
@@ -191,8 +191,11 @@ class Scanner:
     check skip re-hashing files whose (size, mtime_ns, ctime_ns, inode) are unchanged."""
 
     def __init__(self, policy: Policy, problems: Problems, jobs: int | None = None,
-                 reuse: Callable[[str], dict | None] | None = None):
+                 reuse: Callable[[str], dict | None] | None = None, on_dir: Callable[[str], None] | None = None):
         self.policy = policy
+        self.on_dir = on_dir
+        self.unlisted: set[str] = set()     # directories that could not be listed: their baseline is not "removed"
+        self.skip: Callable[[str], bool] | None = None
         self.problems = problems
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.reuse = reuse
@@ -229,16 +232,21 @@ class Scanner:
         record_dirs = not rule.include
         while stack:
             directory = stack.pop()
+            if self.on_dir is not None:
+                self.on_dir(directory)
             try:
                 it = os.scandir(directory)
+            except FileNotFoundError:
+                continue
             except OSError as exc:
                 self.problems.add(directory, f"cannot list directory: {os_reason(exc)}")
+                self.unlisted.add(directory)
                 continue
             descend = rule.recursive
             with it:
                 for entry in it:
                     path = entry.path if directory != "/" else "/" + entry.name
-                    if path in roots or rule.excluded(path, entry.name):
+                    if path in roots or rule.excluded(path, entry.name) or (self.skip and self.skip(path)):
                         continue
                     try:
                         est = entry.stat(follow_symlinks=False)
@@ -273,8 +281,24 @@ class Scanner:
             yield from self.walk_rule(rule)
 
     # -- observing (stat + hash) ---------------------------------------------------------------
-    def observe(self, walked: Iterable[tuple[str, PathRule, os.stat_result]]) -> Iterator[tuple[str, dict]]:
-        """(path, entry) for every walked object; files are hashed in the pool unless reusable."""
+    def walk_one(self, path: str) -> Iterator[tuple[str, PathRule, os.stat_result]]:
+        """Just ``path`` (if the policy covers it and it exists)."""
+        rule = self.policy.rule_for(path)
+        if rule is None or (self.skip and self.skip(path)):
+            return
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            self.problems.add(path, os_reason(exc))
+            return
+        is_dir = stat.S_ISDIR(st.st_mode)
+        if path == rule.path or (is_dir and not rule.include) or (not is_dir and rule.included(path, path.rsplit("/", 1)[-1])):
+            yield path, rule, st
+
+    def observe(self, walked: Iterable[tuple[str, PathRule, os.stat_result]]) -> Iterator[tuple[str, PathRule, dict]]:
+        """(path, rule, entry) for every walked object; files are hashed in the pool unless reusable."""
         pending: deque = deque()
         chunk: list = []
         chunk_bytes = 0
@@ -285,7 +309,7 @@ class Scanner:
                     if (old is not None and "h" in old
                             and old.get("fp") == [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]):
                         self.reused += 1
-                        yield path, make_entry(rule, path, st, old["h"])
+                        yield path, rule, make_entry(rule, path, st, old["h"])
                         continue
                 chunk.append((path, rule))
                 chunk_bytes += st.st_size
@@ -295,8 +319,7 @@ class Scanner:
                     while len(pending) > 4 * self.jobs:
                         yield from self._results(pending.popleft())
             else:
-                problem = None
-                yield path, make_entry(rule, path, st, None, problem)
+                yield path, rule, make_entry(rule, path, st)
         if chunk:
             pending.append(self._submit(chunk))
         while pending:
@@ -310,13 +333,13 @@ class Scanner:
             self._pool = ThreadPoolExecutor(self.jobs, thread_name_prefix="hash")
         return self._pool.submit(_hash_chunk, chunk)
 
-    def _results(self, future) -> Iterator[tuple[str, dict]]:
+    def _results(self, future) -> Iterator[tuple[str, PathRule, dict]]:
         results = future if isinstance(future, list) else future.result()
-        for path, entry, problem in results:
-            if problem:
+        for path, rule, entry, problem in results:
+            if problem and problem != "no such file or directory":
                 self.problems.add(path, problem)
             if entry is not None:
-                yield path, entry
+                yield path, rule, entry
 
 
 def entry_algorithm(rule: PathRule) -> str | None:

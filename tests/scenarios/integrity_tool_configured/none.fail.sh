@@ -1,1 +1,1 @@
-rm -f /var/lib/aide/aide.db /var/lib/aide/aide.db.gz /etc/hardening/watch.yml
+rm -f /var/lib/aide/aide.db /var/lib/aide/aide.db.gz /var/lib/hardening/watch/baseline.jsonl

@@ -1,5 +1,5 @@
 listen() { # a stand-in daemon: perl holding a listening socket (no package needed)
-  setsid perl -MIO::Socket::INET -e 'IO::Socket::INET->new(LocalAddr => $ARGV[0], LocalPort => $ARGV[1], Proto => $ARGV[2], ($ARGV[2] eq "tcp" ? (Listen => 1) : ()), ReuseAddr => 1) or die "bind: $!"; sleep 600' "$1" "$2" "$3" >/dev/null 2>&1 </dev/null &
+  setsid perl -MIO::Socket::INET -e 'my $s = IO::Socket::INET->new(LocalAddr => $ARGV[0], LocalPort => $ARGV[1], Proto => $ARGV[2], ($ARGV[2] eq "tcp" ? (Listen => 1) : ()), ReuseAddr => 1) or die "bind: $!"; sleep 600' "$1" "$2" "$3" >/dev/null 2>&1 </dev/null &
   sleep 0.3
 }
 # rsync daemon port open over UDP

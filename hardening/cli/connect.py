@@ -1,0 +1,82 @@
+"""How commands reach targets: the SSH options shared by scan, apply and rollback, defined once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from hardening import paths
+from hardening.secrets import Secret
+from hardening.targets import parse_target
+
+ssh_options = [
+    click.option("--identity", "-i", type=click.Path(exists=True, dir_okay=False), help="SSH private key file."),
+    click.option("--ask-pass", is_flag=True, help="Prompt for the SSH password (or set HARDENING_SSH_PASSWORD)."),
+    click.option("--sudo", is_flag=True, help="Work through sudo when logging in as a non-root user."),
+    click.option("--ask-sudo-pass", is_flag=True, help="Prompt for the sudo password (or set HARDENING_SUDO_PASSWORD)."),
+    click.option("--jump", "-J", default=None, metavar="[USER@]HOST[:PORT],...",
+                 help="Jump host(s) for targets given on the command line, like ssh -J."),
+    click.option("--known-hosts", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                 help="known_hosts file for host key checks (default: ~/.ssh/known_hosts or $HARDENING_KNOWN_HOSTS)."),
+    click.option("--trust-on-first-use", is_flag=True,
+                 help="Accept and record the key of a host not yet in known_hosts (a changed key is still refused)."),
+    click.option("--connect-timeout", type=float, default=10.0, show_default=True,
+                 help="Seconds for TCP connect, banner and auth."),
+]
+
+
+def with_options(options):
+    def decorate(func):
+        for option in reversed(options):
+            func = option(func)
+        return func
+    return decorate
+
+
+class Connections:
+    """Builds transport factories for targets; owns the shared jump-host pool."""
+
+    def __init__(self, identity=None, ask_pass=False, sudo=False, ask_sudo_pass=False, jump=None, known_hosts=None,
+                 trust_on_first_use=False, connect_timeout=10.0):
+        self.identity = identity
+        self.sudo = sudo
+        self.jumps = tuple(parse_target(hop) for hop in jump.split(",")) if jump else ()
+        self.password = (Secret(click.prompt("SSH password", hide_input=True)) if ask_pass
+                         else Secret.from_env("HARDENING_SSH_PASSWORD"))
+        self.sudo_password = (Secret(click.prompt("sudo password", hide_input=True)) if ask_sudo_pass
+                              else Secret.from_env("HARDENING_SUDO_PASSWORD"))
+        self.known_hosts = known_hosts or paths.known_hosts_default()
+        self.trust_on_first_use = trust_on_first_use
+        self.connect_timeout = connect_timeout
+        self._connector = self._pool = None
+
+    def _ssh(self):
+        if self._connector is None:
+            from hardening.transports.ssh import JumpPool, SshConnector
+
+            self._connector = SshConnector(
+                identity=self.identity, password=self.password,
+                passphrase=Secret.from_env("HARDENING_SSH_KEY_PASSPHRASE"), known_hosts=self.known_hosts,
+                trust_on_first_use=self.trust_on_first_use, connect_timeout=self.connect_timeout,
+                notice=lambda message: click.echo(f"hardening: {message}", err=True))
+            self._pool = JumpPool(self._connector)
+        return self._connector, self._pool
+
+    def factory(self, target, identity=None, jumps=None, sudo=None):
+        """A zero-argument callable returning a fresh transport to ``target``."""
+        sudo = self.sudo if sudo is None else sudo
+        if target.kind == "local":
+            from hardening.transports.local import LocalTransport
+
+            return lambda: LocalTransport(sudo=sudo)
+        from hardening.transports.ssh import SshTransport
+
+        connector, pool = self._ssh()
+        jumps = self.jumps if jumps is None else jumps
+        return lambda: SshTransport(target, connector, jumps=jumps, pool=pool, identity=identity or target.identity,
+                                    sudo=sudo, sudo_password=self.sudo_password)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()

@@ -1,0 +1,136 @@
+"""Remediation bundles: apply.sh + rollback.sh + manifest.json per target, integrity by sha256."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+
+from hardening.errors import InputError
+from hardening.evaluate import resolve
+from hardening.model import Rule
+from hardening.remediate.templates import Template, library, render
+
+FORMAT = "hardening-remediation/1"
+SCRIPTS = ("apply.sh", "rollback.sh")
+STATUSES_TO_FIX = {"fail"}
+
+
+@dataclass
+class Bundle:
+    folder: Path
+    manifest: dict
+
+    @property
+    def id(self) -> str:
+        return self.manifest["id"]
+
+    def digest(self) -> str:
+        """sha256 of manifest.json, which itself holds the sha256 of every script."""
+        return hashlib.sha256((self.folder / "manifest.json").read_bytes()).hexdigest()
+
+    def modified_files(self) -> list[str]:
+        changed = []
+        for name, expected in self.manifest["files"].items():
+            path = self.folder / name
+            if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != expected:
+                changed.append(name)
+        return changed
+
+
+def load_bundle(folder: Path) -> Bundle:
+    folder = Path(folder)
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("not a remediation bundle (no manifest.json)", str(folder)) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"manifest.json is not valid JSON: {exc}", str(folder)) from None
+    if manifest.get("format") != FORMAT:
+        raise InputError(f"unknown bundle format {manifest.get('format')!r}", str(folder))
+    return Bundle(folder, manifest)
+
+
+def _header(bundle_id: str, hostname: str, apply: bool) -> str:
+    kind = "remediation" if apply else "rollback"
+    return (
+        "#!/bin/sh\n"
+        f"# hardening {kind} bundle {bundle_id} for host {hostname}\n"
+        "# Dry run by default: prints what it would change. --apply changes the host;\n"
+        "# --allow-restart also restarts services or the machine where a change needs it.\n"
+        "set -u\n"
+        f"HF_BUNDLE={shlex.quote(bundle_id)}\n"
+        "HF_APPLY=0; HF_ALLOW_RESTART=0\n"
+        "for hf_arg in \"$@\"; do case $hf_arg in --apply) HF_APPLY=1 ;; --allow-restart) HF_ALLOW_RESTART=1 ;;\n"
+        "  *) echo \"usage: sh $0 [--apply] [--allow-restart]\" >&2; exit 2 ;; esac; done\n"
+        f"if [ \"$(uname -n)\" != {shlex.quote(hostname)} ]; then\n"
+        f"  echo \"REFUSED: this bundle is for host {hostname}, this host is $(uname -n)\" >&2; exit 3\n"
+        "fi\n"
+        "[ \"$(id -u)\" = 0 ] || { echo 'REFUSED: run as root' >&2; exit 3; }\n"
+        "HF_BACKUP_ROOT=/var/backups/hardening/$HF_BUNDLE\n")
+
+
+def rule_block(rule: Rule, template: Template, variables: dict) -> str:
+    body = render(template, variables).rstrip("\n")
+    title = rule.title.en.replace("\n", " ")
+    restart = ""
+    if template.restart != "none":
+        restart = ('[ "$HF_ALLOW_RESTART" = 1 ] || HF_RESTART_NEEDED=1  '
+                   f"# needs a {template.restart} restart to take effect\n")
+    return (f"hf_rule_begin {shlex.quote(rule.id)} {shlex.quote(title)}\n{restart}{body}\n"
+            f"hf_rule_end {shlex.quote(rule.id)}\n")
+
+
+def generate(scan: dict, target: dict, rules: dict[str, Rule], templates: dict[str, Template], out: Path,
+             only_rules: tuple[str, ...], author: str) -> tuple[Bundle | None, list[dict]]:
+    """Write one bundle for one scanned target; returns it and the findings left for manual work."""
+    params = scan["parameters"]
+    hostname = target["platform"].get("hostname") or target["name"]
+    chosen, manual = [], []
+    for finding in target["findings"]:
+        if finding["status"] not in STATUSES_TO_FIX or (only_rules and finding["rule_id"] not in only_rules):
+            continue
+        rule = rules.get(finding["rule_id"])
+        if rule is None or not rule.remediation:
+            manual.append({"rule_id": finding["rule_id"], "reason": "no automatic remediation (manual by nature or too risky)"})
+            continue
+        template = templates.get(rule.remediation["template"])
+        if template is None:
+            raise InputError(f"rule {rule.id} names unknown remediation template {rule.remediation['template']!r}")
+        variables = template.check_vars(resolve(dict(rule.remediation.get("vars") or {}), params), f"rule {rule.id}")
+        chosen.append((rule, template, variables, finding))
+    if not chosen:
+        return None, manual
+    safe_host = re.sub(r"[^A-Za-z0-9_.-]", "_", target["name"])
+    seed = json.dumps([scan["scan_id"], target["name"], [c[0].id for c in chosen]], sort_keys=True)
+    bundle_id = f"s{scan['scan_id']}-{safe_host}-{hashlib.sha256(seed.encode()).hexdigest()[:8]}"
+    folder = out / bundle_id
+    folder.mkdir(parents=True, exist_ok=True)
+    apply_text = (_header(bundle_id, hostname, True) + library("apply-lib.sh") +
+                  "".join(rule_block(rule, template, variables) for rule, template, variables, _ in chosen) +
+                  "hf_finish\n")
+    rollback_text = _header(bundle_id, hostname, False) + library("rollback.sh")
+    (folder / "apply.sh").write_text(apply_text, encoding="utf-8")
+    (folder / "rollback.sh").write_text(rollback_text, encoding="utf-8")
+    manifest = {
+        "format": FORMAT, "id": bundle_id, "scan_id": scan["scan_id"], "baseline": scan["baseline"],
+        "target": {"name": target["name"], "uri": target["uri"], "hostname": hostname},
+        "author": author, "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "rules": [{"rule_id": rule.id, "title": rule.title.as_dict(), "severity": rule.severity,
+                   "template": template.name, "vars": variables, "restart": template.restart,
+                   "disruption": template.disruption, "risk": template.risk,
+                   "guard": "needs another administrator with a working SSH key (checked on the host)"
+                   if variables.get("guard_admin_key") else None,
+                   "finding": {"status": finding["status"], "observed": finding["observed"],
+                               "expected": finding["expected"], "evidence": finding["evidence"]}}
+                  for rule, template, variables, finding in chosen],
+        "manual": manual,
+        "files": {name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in SCRIPTS},
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+                                          encoding="utf-8")
+    return Bundle(folder, manifest), manual

@@ -1,0 +1,1 @@
+mkdir -p /etc/security && touch /etc/security/opasswd && chown root:root /etc/security/opasswd && chmod 0600 /etc/security/opasswd

@@ -1,0 +1,1 @@
+rm -f /boot/grub/grub.cfg /boot/grub2/grub.cfg

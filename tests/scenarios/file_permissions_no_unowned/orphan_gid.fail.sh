@@ -1,0 +1,1 @@
+mkdir -p /etc/oldapp && chgrp 54322 /etc/oldapp

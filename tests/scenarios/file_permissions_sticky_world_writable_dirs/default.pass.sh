@@ -1,0 +1,1 @@
+chmod 1777 /tmp /var/tmp

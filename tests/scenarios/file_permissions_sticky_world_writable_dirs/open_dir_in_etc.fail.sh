@@ -1,0 +1,1 @@
+mkdir -p /etc/dropbox && chmod 0777 /etc/dropbox

@@ -1,0 +1,112 @@
+"""The remediation lifecycle on sandbox hosts, for every rule with an automatic remediation:
+fail scenario → generate → dry run changes nothing → approve (real PAM, second person) → apply →
+rescan passes → applying again changes nothing → rollback → rescan fails and files are byte-identical."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hardening import paths
+from hardening.rules import load_rules
+from scenario_runner import REPO, discover
+
+AUTHOR, APPROVER = "hardening-author", "hardening-approver"
+PASSWORDS = {AUTHOR: "Author-Pass-2026", APPROVER: "Approver-Pass-2026"}
+RULES = load_rules(paths.rule_roots())
+REMEDIABLE = sorted(r.id for r in RULES.values() if r.remediation and r.remediation.get("template"))
+FAIL_SCENARIO = {s.rule_id: s for s in reversed(discover()) if s.verdict == "fail"}
+WATCHED = "/etc/login.defs /etc/passwd /etc/group /etc/shadow /etc/gshadow /etc/ssh /etc/profile /etc/profile.d"
+
+
+def hardening(*args, env=None, timeout=120):
+    return subprocess.run([sys.executable, "-m", "hardening", *args], capture_output=True, text=True, cwd=REPO,
+                          timeout=timeout, env={**os.environ, **(env or {})})
+
+
+def upper_snapshot(host) -> dict:
+    """Every file the host has written (its overlay upper layer), with content and metadata."""
+    snapshot = {}
+    upper = host.folder / "up"
+    for path in sorted(upper.rglob("*")):
+        relative = "/" + str(path.relative_to(upper))
+        if relative.startswith(("/tmp", "/run")):
+            continue
+        info = path.lstat()
+        content = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() and not path.is_symlink() else None
+        snapshot[relative] = (info.st_mode, info.st_uid, info.st_gid, content)
+    return snapshot
+
+
+def merged_snapshot(host) -> str:
+    """Content, mode, owner and mtime of the configuration a remediation may touch, as the host sees it."""
+    return host.run(f"find {WATCHED} -xdev \\( -type f -o -type l \\) -exec stat -c '%n %a %u %g %Y %s' {{}} + "
+                    f"| sort; find {WATCHED} -xdev -type f -exec sha256sum {{}} + | sort").stdout
+
+
+def approve(bundle: Path, db: Path, approver=APPROVER, password=None):
+    return hardening("approve", str(bundle), "--approver", approver, "--db", str(db),
+                     env={"HARDENING_APPROVER_PASSWORD": password or PASSWORDS.get(approver, "x")})
+
+
+def generate(host, rule_id, tmp_path) -> tuple[Path, Path]:
+    db = tmp_path / "h.db"
+    ssh = ["--identity", str(host.key_path), "--known-hosts", str(host.known_hosts_path)]
+    scanned = hardening("scan", f"ssh://root@{host.address}", *ssh, "--rule", rule_id, "--db", str(db), "-q")
+    assert scanned.returncode == 1, scanned.stderr
+    made = hardening("remediate", "latest", "--out", str(tmp_path / "bundles"), "--author", AUTHOR, "--db", str(db))
+    assert made.returncode == 0, made.stderr
+    return next((tmp_path / "bundles").iterdir()), db
+
+
+def test_every_remediable_rule_has_a_fail_scenario():
+    assert len(REMEDIABLE) >= 12
+    assert not [r for r in REMEDIABLE if r not in FAIL_SCENARIO]
+
+
+@pytest.mark.parametrize("rule_id", REMEDIABLE)
+def test_lifecycle(rule_id, sandbox_factory, tmp_path):
+    admin = "setup-admin"
+    host = sandbox_factory()
+    # an administrator with a key, so that the root-login guard lets the change through
+    host.run(f"useradd -m -G sudo {admin} && mkdir -p /home/{admin}/.ssh && cp /root/.ssh/authorized_keys "
+             f"/home/{admin}/.ssh/ && chown -R {admin} /home/{admin}/.ssh && "
+             f"echo '{admin} ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/{admin} && chmod 0440 /etc/sudoers.d/{admin}")
+    host.run(FAIL_SCENARIO[rule_id].script())
+    ssh = ["--identity", str(host.key_path), "--known-hosts", str(host.known_hosts_path)]
+    bundle, db = generate(host, rule_id, tmp_path)
+    manifest = json.loads((bundle / "manifest.json").read_text())
+    assert [r["rule_id"] for r in manifest["rules"]] == [rule_id]
+
+    before_upper, before = upper_snapshot(host), merged_snapshot(host)
+    dry = host.run((bundle / "apply.sh").read_text())
+    assert "would change" in dry.stdout and "dry run: nothing was changed" in dry.stdout
+    assert upper_snapshot(host) == before_upper  # the dry run wrote nothing at all
+
+    assert approve(bundle, db).returncode == 0
+    # as the administrator through sudo, as an operator would: root may not log in after some changes
+    as_admin = [*ssh, "--user", admin, "--sudo"]
+    applied = hardening("apply", str(bundle), *as_admin, "--db", str(db))
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    assert f"{rule_id}: fail → pass" in applied.stdout
+
+    again = host.run("cat > /tmp/apply.sh <<'HF_EOF'\n" + (bundle / "apply.sh").read_text() + "HF_EOF\n"
+                     "sh /tmp/apply.sh --apply")
+    assert f"-- {rule_id}: already compliant" in again.stdout
+    assert merged_snapshot(host) != before
+
+    rolled = hardening("rollback", str(bundle), *as_admin, "--db", str(db))
+    assert rolled.returncode == 0, rolled.stdout + rolled.stderr
+    assert f"{rule_id}: fail → fail" in rolled.stdout
+    assert merged_snapshot(host) == before  # byte-identical content, mode, owner and mtime
+
+    log = hardening("audit", "verify", "--db", str(db))
+    assert log.returncode == 0 and "chain intact" in log.stdout
+    actions = [json.loads(line)["action"] for line in (tmp_path / "audit.log").read_text().splitlines()]
+    assert actions == ["generate", "approve", "apply", "rollback"]
