@@ -110,3 +110,115 @@ def test_lifecycle(rule_id, sandbox_factory, tmp_path):
     assert log.returncode == 0 and "chain intact" in log.stdout
     actions = [json.loads(line)["action"] for line in (tmp_path / "audit.log").read_text().splitlines()]
     assert actions == ["generate", "approve", "apply", "rollback"]
+
+
+@pytest.fixture
+def pending_bundle(sandbox_factory, tmp_path):
+    """A fresh host failing PASS_MAX_DAYS and the (unapproved) bundle that fixes it."""
+    host = sandbox_factory()
+    host.run(FAIL_SCENARIO["accounts_password_max_age"].script())
+    bundle, db = generate(host, "accounts_password_max_age", tmp_path)
+    ssh = ["--identity", str(host.key_path), "--known-hosts", str(host.known_hosts_path), "--db", str(db)]
+    return host, bundle, db, ssh
+
+
+def audit_results(tmp_path) -> list[tuple[str, str]]:
+    return [(e["action"], e["result"]) for e in map(json.loads, (tmp_path / "audit.log").read_text().splitlines())]
+
+
+def test_unapproved_bundle_is_refused_and_logged(pending_bundle, tmp_path):
+    host, bundle, db, ssh = pending_bundle
+    done = hardening("apply", str(bundle), *ssh)
+    assert done.returncode == 5 and "not approved" in done.stderr
+    assert audit_results(tmp_path)[-1] == ("apply", "refused")
+    assert "PASS_MAX_DAYS   99999" in host.run("grep ^PASS_MAX_DAYS /etc/login.defs").stdout
+
+
+def test_author_cannot_approve_and_wrong_password_is_refused(pending_bundle, tmp_path):
+    _, bundle, db, _ = pending_bundle
+    by_author = approve(bundle, db, approver=AUTHOR)
+    assert by_author.returncode == 5 and "two-person rule" in by_author.stderr
+    wrong = approve(bundle, db, password="not-the-password")
+    assert wrong.returncode == 5 and "PAM refused" in wrong.stderr
+    assert "not-the-password" not in (tmp_path / "audit.log").read_text()
+    assert audit_results(tmp_path)[-2:] == [("approve", "refused"), ("approve", "refused")]
+    assert not (bundle / "approval.json").exists()
+
+
+def test_a_byte_changed_after_approval_is_refused(pending_bundle, tmp_path):
+    host, bundle, db, ssh = pending_bundle
+    assert approve(bundle, db).returncode == 0
+    script = bundle / "apply.sh"
+    script.write_bytes(script.read_bytes().replace(b"PASS_MAX_DAYS", b"PASS_MAX_DAYZ", 1))
+    done = hardening("apply", str(bundle), *ssh)
+    assert done.returncode == 5 and "modified" in done.stderr
+    assert audit_results(tmp_path)[-1] == ("apply", "refused")
+
+
+def test_a_bundle_run_on_another_host_refuses_itself(pending_bundle, sandbox_factory):
+    _, bundle, _, _ = pending_bundle
+    other = sandbox_factory()
+    done = other.run("cat > /tmp/a.sh <<'HF_EOF'\n" + (bundle / "apply.sh").read_text() + "HF_EOF\nsh /tmp/a.sh --apply",
+                     check=False)
+    assert done.returncode == 3 and "REFUSED: this bundle is for host" in done.stderr
+    assert "PASS_MAX_DAYS\t90" not in other.run("cat /etc/login.defs").stdout
+
+
+def test_drift_since_the_scan_is_refused(pending_bundle, tmp_path):
+    host, bundle, db, ssh = pending_bundle
+    assert approve(bundle, db).returncode == 0
+    host.run("sed -i 's/^PASS_MAX_DAYS.*/PASS_MAX_DAYS 120/' /etc/login.defs")  # someone changed it meanwhile
+    done = hardening("apply", str(bundle), *ssh)
+    assert done.returncode == 5 and "drifted" in done.stderr and "120" in done.stderr
+    assert "PASS_MAX_DAYS 120" in host.run("grep ^PASS_MAX_DAYS /etc/login.defs").stdout
+
+
+def test_host_gone_before_apply_is_a_clear_error(pending_bundle, tmp_path):
+    host, bundle, db, _ = pending_bundle
+    assert approve(bundle, db).returncode == 0
+    key, known = tmp_path / "id", tmp_path / "known_hosts"
+    key.write_bytes(host.key_path.read_bytes())
+    key.chmod(0o600)
+    known.write_bytes(host.known_hosts_path.read_bytes())
+    host.destroy()
+    done = hardening("apply", str(bundle), "--identity", str(key), "--known-hosts", str(known), "--db", str(db),
+                     "--connect-timeout", "2")
+    assert done.returncode == 2 and "run `hardening rollback" in done.stderr and "Traceback" not in done.stderr
+    assert audit_results(tmp_path)[-1] == ("apply", "error")
+
+
+def test_root_login_guard_refuses_without_another_admin_key(sandbox_factory, tmp_path):
+    host = sandbox_factory()
+    host.run(FAIL_SCENARIO["sshd_permit_root_login_disabled"].script())
+    bundle, db = generate(host, "sshd_permit_root_login_disabled", tmp_path)
+    ssh = ["--identity", str(host.key_path), "--known-hosts", str(host.known_hosts_path), "--db", str(db)]
+    assert approve(bundle, db).returncode == 0
+    done = hardening("apply", str(bundle), *ssh)
+    assert done.returncode == 1
+    assert "REFUSED: no administrator other than root" in done.stdout
+    assert "sshd_permit_root_login_disabled: fail → fail" in done.stdout
+
+
+def test_audit_verify_detects_a_removed_or_altered_entry(pending_bundle, tmp_path):
+    _, bundle, db, _ = pending_bundle
+    approve(bundle, db)
+    hardening("review", str(bundle), "--db", str(db))
+    log = tmp_path / "audit.log"
+    lines = log.read_text().splitlines()
+    assert len(lines) == 3
+    log.write_text("\n".join([lines[0], lines[2]]) + "\n")
+    removed = hardening("audit", "verify", "--db", str(db))
+    assert removed.returncode == 5 and "chain broken" in removed.stdout
+    log.write_text("\n".join([lines[0], lines[1].replace('"ok"', '"refused"'), lines[2]]) + "\n")
+    altered = hardening("audit", "verify", "--db", str(db))
+    assert altered.returncode == 5 and "altered" in altered.stdout
+
+
+def test_review_shows_risks_and_approval_state(pending_bundle, tmp_path):
+    _, bundle, db, _ = pending_bundle
+    before = hardening("review", str(bundle), "--db", str(db), "--lang", "zh")
+    assert before.returncode == 0
+    assert "操作风险" in before.stdout and "数据丢失" in before.stdout and "not approved" in before.stdout
+    approve(bundle, db)
+    after = hardening("review", str(bundle), "--db", str(db))
+    assert "approved by hardening-approver" in after.stdout and "intact" in after.stdout

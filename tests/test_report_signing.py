@@ -225,32 +225,56 @@ def _flip(data: bytes, position: int) -> bytes:
     return bytes(changed)
 
 
-def _positions(data: bytes) -> list[int]:
-    """About 150 places spread over the whole file, plus every 13th byte of the signature container,
-    its delimiters, the ByteRange, the xref and trailer, and the last byte."""
+def _container(data: bytes) -> tuple[int, int, tuple[int, int]]:
+    """(start, end) of the hex signature container in the file, and the file range of the copy of
+    the signer's certificate carried inside it."""
+    from asn1crypto import cms
+
     start = data.rindex(b"/Contents <") + len(b"/Contents <")
     end = data.index(b">", start)
+    blob = bytes.fromhex(data[start:end].decode())
+    cert = cms.ContentInfo.load(blob)["content"]["certificates"][0].chosen.dump()
+    offset = blob.index(cert)
+    return start, end, (start + 2 * offset, start + 2 * (offset + len(cert)))
+
+
+def _positions(data: bytes) -> list[int]:
+    """About 120 places spread over the whole file, plus every 17th byte of the signature
+    container, its delimiters, the ByteRange, the xref and trailer, and the last byte."""
+    start, end, _cert = _container(data)
     fixed = [0, 5, start - 1, start, end - 1, end, data.rindex(b"/ByteRange") + 12, data.rindex(b"xref") + 1,
              data.rindex(b"startxref") + 11, len(data) - 1]
-    return sorted(set(list(range(0, len(data), max(1, len(data) // 150))) + list(range(start, end, 13)) + fixed))
+    return sorted(set(list(range(0, len(data), max(1, len(data) // 120))) + list(range(start, end, 17)) + fixed))
 
 
 def test_one_flipped_byte_anywhere_fails_hardening_verify_and_pdfsig(signed, nss, tmp_path):
+    """`hardening verify` rejects every flip. pdfsig (NSS) rejects every flip except inside the
+    copy of the signer's certificate that the CMS container carries: that copy is not covered by
+    the signature (CMS design), and NSS validates against the certificate in its own trust store,
+    so it never reads those bytes. `hardening verify` checks that copy too."""
     verify.quiet_libraries()
     data = (signed / "scan.pdf").read_bytes()
+    _start, _end, (cert_start, cert_end) = _container(data)
     target = tmp_path / "flipped.pdf"
-    accepted_by_us, accepted_by_pdfsig = [], []
+    accepted_by_us, accepted_by_pdfsig, in_cert = [], [], 0
     for position in _positions(data):
         target.write_bytes(_flip(data, position))
         if all(r.ok for r in verify.verify_path(target, [])):
             accepted_by_us.append(position)
+        if cert_start <= position < cert_end:
+            in_cert += 1
+            continue
         if pdfsig(target, nss)[0]:
             accepted_by_pdfsig.append(position)
+    assert in_cert > 10
     assert accepted_by_us == [] and accepted_by_pdfsig == []
     # and the command line says so
     target.write_bytes(_flip(data, len(data) // 2))
     done = run("verify", str(target), cwd=signed)
     assert done.returncode == 1 and "FAILED" in done.stdout
+    target.write_bytes(_flip(data, (cert_start + cert_end) // 2))
+    done = run("verify", str(target), cwd=signed)
+    assert done.returncode == 1 and "signature container changed" in done.stdout
 
 
 def test_one_flipped_byte_in_any_other_artifact_fails(signed, tmp_path):

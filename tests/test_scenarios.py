@@ -28,6 +28,9 @@ def test_every_rule_has_pass_and_fail_scenarios():
         verdicts.setdefault(scenario.rule_id, set()).add(scenario.verdict)
     unknown = sorted(set(verdicts) - set(rules))
     assert not unknown, f"scenario folders for unknown rules: {unknown}"
+    # Oracle rules have no sandbox (no database server here): they are proven against recorded
+    # catalog snapshots in tests/test_oracle*.py instead.
     missing = sorted(rule_id for rule_id, rule in rules.items()
-                     if rule.check.manual is None and not {"pass", "fail"} <= verdicts.get(rule_id, set()))
+                     if rule.check.manual is None and rule.platform != ("oracle",)
+                     and not {"pass", "fail"} <= verdicts.get(rule_id, set()))
     assert not missing, f"rules without a pass and a fail scenario: {missing}"

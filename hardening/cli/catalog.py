@@ -14,7 +14,7 @@ from hardening.baselines import load_baseline, parameters_for
 from hardening.cli.common import (EXIT_USAGE, baselines_dir_option, format_option, lang_option, load_catalog,
                                   rules_dir_option)
 from hardening.errors import InputError
-from hardening.evaluate import run_inline_tests
+from hardening.evaluate import resolve, run_inline_tests
 from hardening.operators import describe
 from hardening.rules import Problems, load_rules
 from hardening.yamlio import line_of
@@ -134,6 +134,9 @@ def rules_lint(targets):
     roots = [Path(t) for t in targets] or paths.rule_roots()
     problems = Problems()
     catalog = load_rules(roots, problems)
+    from hardening.remediate.templates import load_templates  # jinja2 only for lint, not every command
+
+    templates = load_templates()
     for rule in catalog.values():
         defaults = {n: p.default for n, p in rule.parameters.items()}
         expects = {t.get("expect") for t in rule.tests}
@@ -143,12 +146,26 @@ def rules_lint(targets):
             problems.add(where, line, "needs at least one inline test expecting pass and one expecting fail")
         for test, failure in run_inline_tests(rule, defaults):
             problems.add(where, line_of(test, "expect"), failure)
+        if rule.remediation:
+            _lint_remediation(rule, defaults, templates, where, problems)
     for line in problems.lines():
         click.echo(line)
     if problems:
         click.echo(f"{len(problems.items)} problem(s)", err=True)
         sys.exit(EXIT_USAGE)
     click.echo(f"{len(catalog)} rule(s) OK")
+
+
+def _lint_remediation(rule, defaults: dict, templates: dict, where: str, problems: Problems) -> None:
+    """The remediation names a template that exists, with exactly the variables it declares."""
+    name = rule.remediation.get("template")
+    if name not in templates:
+        problems.add(where, 0, f"remediation names unknown template {name!r} (known: {', '.join(sorted(templates))})")
+        return
+    try:
+        templates[name].check_vars(resolve(dict(rule.remediation.get("vars") or {}), defaults), f"rule {rule.id}")
+    except InputError as exc:
+        problems.add(where, 0, exc.message)
 
 
 @click.group()

@@ -13,7 +13,12 @@ from hardening.inventory.load import jump_targets, load_inventory, select_hosts,
 
 @click.group()
 def inventory():
-    """Inspect inventories (our YAML or Ansible INI/YAML)."""
+    """Inspect inventories (our YAML or Ansible INI/YAML).
+
+    \b
+    Example:
+      hardening inventory show inventory.ini --limit web
+    """
 
 
 @inventory.command("show")

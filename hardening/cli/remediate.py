@@ -237,7 +237,12 @@ def rollback(bundle_dir, timeout, login_user, db, **connection_options):
 
 @click.group("audit")
 def audit_group():
-    """Inspect and verify the hash-chained audit log of remediation steps."""
+    """Inspect and verify the hash-chained audit log of remediation steps.
+
+    \b
+    Example:
+      hardening audit verify
+    """
 
 
 @audit_group.command("verify")

@@ -162,12 +162,12 @@ class _Host:
 def _hosts(targets, inventory, limit, tags, jump, identity, sudo) -> list[_Host]:
     """The hosts of this run: command-line targets, inventory entries, or this machine."""
     hosts: list[_Host] = []
-    config = ssh_config()
     jumps = tuple(parse_target(hop) for hop in jump.split(",")) if jump else ()
     for text in targets:
         target = parse_target(text)
         hosts.append(_Host(target.name, target, identity, jumps if target.kind == "ssh" else (), sudo))
     if inventory is not None:
+        config = ssh_config()
         entries = load_inventory(inventory, config)
         chosen = select_hosts(entries, limit, tags)
         if not chosen:

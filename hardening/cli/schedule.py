@@ -29,7 +29,12 @@ def _scan_command(inventory: Path | None, baseline: str, db: Path | None, extra:
 
 @click.group()
 def schedule():
-    """Run the fleet scan on a schedule (systemd timer, or a cron line)."""
+    """Run the fleet scan on a schedule (systemd timer, or a cron line).
+
+    \b
+    Example:
+      hardening schedule install --monthly --inventory /etc/hardening/inventory.yml
+    """
 
 
 @schedule.command("install")

@@ -6,8 +6,6 @@ import fnmatch
 import os
 from pathlib import Path
 
-import paramiko
-
 from hardening.errors import InputError
 from hardening.inventory.ansible import apply_vars_folders, parse_ini, parse_yaml
 from hardening.inventory.model import HostEntry
@@ -34,8 +32,10 @@ def _tree(path: Path) -> GroupTree:
     return tree
 
 
-def ssh_config(path: Path | None = None) -> paramiko.SSHConfig:
+def ssh_config(path: Path | None = None):
     """The user's ssh client configuration, parsed by paramiko (empty if there is none)."""
+    import paramiko  # only now: the rest of the CLI should not pay for importing it
+
     path = path or Path(os.environ.get("HARDENING_SSH_CONFIG", Path.home() / ".ssh" / "config"))
     if not path.is_file():
         return paramiko.SSHConfig()
@@ -45,7 +45,7 @@ def ssh_config(path: Path | None = None) -> paramiko.SSHConfig:
         raise InputError(f"cannot parse ssh config: {exc}", str(path)) from None
 
 
-def _from_ssh_config(config: paramiko.SSHConfig, name: str, variables: dict) -> dict:
+def _from_ssh_config(config, name: str, variables: dict) -> dict:
     found = config.lookup(name)
     merged = dict(variables)
     if "address" not in merged and found.get("hostname"):
@@ -63,7 +63,7 @@ def _from_ssh_config(config: paramiko.SSHConfig, name: str, variables: dict) -> 
     return merged
 
 
-def load_inventory(path: Path, config: paramiko.SSHConfig | None = None) -> list[HostEntry]:
+def load_inventory(path: Path, config=None) -> list[HostEntry]:
     tree = _tree(path)
     config = config if config is not None else ssh_config()
     entries = []
@@ -80,7 +80,7 @@ def load_inventory(path: Path, config: paramiko.SSHConfig | None = None) -> list
     return entries
 
 
-def jump_targets(entry: HostEntry, entries: list[HostEntry], config: paramiko.SSHConfig) -> tuple[Target, ...]:
+def jump_targets(entry: HostEntry, entries: list[HostEntry], config) -> tuple[Target, ...]:
     """Resolve each ProxyJump hop: an inventory host, an ssh_config alias, or [user@]host[:port]."""
     by_name = {e.name: e for e in entries}
     hops = []

@@ -9,6 +9,12 @@ from hardening.errors import TargetError
 from hardening.transports.base import ScriptResult, Transport
 
 
+def _without_secrets(environment) -> dict:
+    """The collector needs no credential: keep the HARDENING_* secrets out of its environment."""
+    return {k: v for k, v in environment.items() if not (k.startswith("HARDENING_") and
+                                                          ("PASSWORD" in k or "PASSPHRASE" in k))}
+
+
 class LocalTransport(Transport):
     label = "local"
 
@@ -20,7 +26,8 @@ class LocalTransport(Transport):
         command = ["sudo", "-n", "--", "sh", "-s"] if self.sudo else ["sh", "-s"]
         self.exec_count += 1
         try:
-            done = subprocess.run(command, input=script, capture_output=True, timeout=timeout, check=False)
+            done = subprocess.run(command, input=script, capture_output=True, timeout=timeout, check=False,
+                                  env=_without_secrets(os.environ))
         except subprocess.TimeoutExpired:
             raise TargetError(f"command timeout: the collector ran longer than {timeout:g} s") from None
         except OSError as exc:
