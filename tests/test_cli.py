@@ -61,7 +61,9 @@ def statuses(document: dict) -> dict[str, str]:
 # ------------------------------------------------------------------------------------ help
 def all_commands(group: click.Group, path=()) -> list[tuple[str, ...]]:
     found = [path]
-    for name, command in group.commands.items():
+    context = click.Context(group)
+    for name in group.list_commands(context):  # the root group loads its commands lazily
+        command = group.get_command(context, name)
         found += all_commands(command, path + (name,)) if isinstance(command, click.Group) else [path + (name,)]
     return found
 

@@ -2,26 +2,57 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
 import click
 
 from hardening import __version__
-from hardening.cli.catalog import baselines, rules
 from hardening.cli.common import EXIT_REFUSED, EXIT_USAGE
-from hardening.cli.history import diff, history, show
-from hardening.cli.inventory import inventory
-from hardening.cli.oracle import oracle
-from hardening.cli.remediate import apply, approve, audit_group, remediate, review, rollback
-from hardening.cli.schedule import schedule
-from hardening.cli.scan import collect_script, evaluate, scan
-from hardening.cli.report import keys, report, verify
-from hardening.cli.watch import watch
 from hardening.errors import HardeningError, InputError, Refused
 
+# name -> "module:attribute"; a command's module is imported only when that command runs,
+# so `hardening scan` does not pay for the watcher, reports, Oracle or remediation code.
+COMMANDS = {
+    "scan": "hardening.cli.scan:scan",
+    "collect-script": "hardening.cli.scan:collect_script",
+    "evaluate": "hardening.cli.scan:evaluate",
+    "rules": "hardening.cli.catalog:rules",
+    "baselines": "hardening.cli.catalog:baselines",
+    "history": "hardening.cli.history:history",
+    "show": "hardening.cli.history:show",
+    "diff": "hardening.cli.history:diff",
+    "inventory": "hardening.cli.inventory:inventory",
+    "schedule": "hardening.cli.schedule:schedule",
+    "remediate": "hardening.cli.remediate:remediate",
+    "review": "hardening.cli.remediate:review",
+    "approve": "hardening.cli.remediate:approve",
+    "apply": "hardening.cli.remediate:apply",
+    "rollback": "hardening.cli.remediate:rollback",
+    "audit": "hardening.cli.remediate:audit_group",
+    "report": "hardening.cli.report:report",
+    "keys": "hardening.cli.report:keys",
+    "verify": "hardening.cli.report:verify",
+    "watch": "hardening.cli.watch:watch",
+    "oracle": "hardening.cli.oracle:oracle",
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+
+class LazyGroup(click.Group):
+    """A click group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx):
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx, name):
+        if name not in COMMANDS:
+            return None
+        module, attribute = COMMANDS[name].split(":")
+        return getattr(importlib.import_module(module), attribute)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
 @click.version_option(__version__, prog_name="hardening")
 def cli():
     """Security hardening and MLPS 2.0 Level 3 (等保2.0 三级) compliance scanning.
@@ -32,12 +63,8 @@ def cli():
       hardening scan ssh://root@host -i ~/.ssh/id_ed25519
       hardening rules list --lang zh
       hardening history; hardening diff previous latest
+      hardening report latest --sign                   # signed PDF report of the last scan
     """
-
-
-for command in (scan, collect_script, evaluate, rules, baselines, history, show, diff, inventory, schedule, watch,
-                remediate, review, approve, apply, rollback, audit_group, report, keys, verify, oracle):
-    cli.add_command(command)
 
 
 def main() -> None:

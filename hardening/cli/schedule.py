@@ -64,9 +64,9 @@ def schedule_install(period, inventory, baseline, db, report, extra, unit_dir):
     lines = ["[Unit]", "Description=hardening: MLPS Level 3 compliance scan of the fleet",
              "Wants=network-online.target", "After=network-online.target", "", "[Service]", "Type=oneshot",
              "SuccessExitStatus=1 3", f"ExecStart={shlex.join(scan)}"]
-    from hardening.cli import cli as root
+    from hardening.cli import COMMANDS
 
-    if report and "report" in root.commands:
+    if report and "report" in COMMANDS:
         report_command = scan[:scan.index("scan")] + ["report", "latest", "--sign"] + (["--db", str(db.resolve())] if db else [])
         lines.append(f"ExecStartPost={shlex.join(report_command)}")
     service = "\n".join(lines + ["Nice=10", "IOSchedulingClass=idle", ""])
