@@ -231,7 +231,8 @@ def run_inline_tests(rule: Rule, defaults: dict) -> list[tuple[dict, str]]:
     failures = []
     for test in rule.tests:
         params = {**defaults, **(test.get("params") or {})}
-        finding = evaluate_rule(rule, stub_view(test), params)
+        # the stubbed host is one the rule applies to (an Oracle rule is tested against a database)
+        finding = evaluate_rule(rule, stub_view(test, set(rule.platform) | {"linux"}), params)
         if finding.status.value != test.get("expect"):
             failures.append((test, f"test {test.get('name', '?')!r} expected {test.get('expect')}, got "
                                    f"{finding.status.value} ({finding.reason or finding.expected})"))

@@ -10,7 +10,8 @@ import click
 
 from hardening import paths
 from hardening.errors import InputError
-from hardening.rules import Problems, load_rules
+from hardening.rulecache import cached_rules
+from hardening.rules import Problems
 from hardening.store import Store
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_TARGET, EXIT_REFUSED, EXIT_INTERRUPTED = 0, 1, 2, 3, 5, 130
@@ -36,7 +37,7 @@ baselines_dir_option = click.option("--baselines-dir", multiple=True, type=click
 def load_catalog(rules_dirs: tuple[str, ...] = ()) -> dict:
     """All rules, or exit 2 listing every problem (a scan never runs on a broken rule set)."""
     problems = Problems()
-    rules = load_rules(paths.rule_roots(rules_dirs), problems)
+    rules = cached_rules(paths.rule_roots(rules_dirs), problems)
     if problems:
         for line in problems.lines():
             click.echo(line, err=True)

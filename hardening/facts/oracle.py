@@ -346,8 +346,24 @@ def is_open(status: str | None, auth: str | None) -> bool | None:
 
 
 def _user_records(tables: Tables) -> tuple[list[dict], bool]:
+    """The accounts, parsed once per distinct DBA_USERS result (several facts need them)."""
     rows = tables.rows("users")
-    has_maint = tables.major is not None and tables.major >= 12
+    key = (tables.major, json.dumps(rows, separators=(",", ":"), default=str))
+    cached = _USERS_CACHE.get(key)
+    if cached is None:
+        cached = _parse_users(rows, tables.major)
+        if len(_USERS_CACHE) >= 4:
+            _USERS_CACHE.pop(next(iter(_USERS_CACHE)))
+        _USERS_CACHE[key] = cached
+    users, has_maint = cached
+    return [dict(u) for u in users], has_maint
+
+
+_USERS_CACHE: dict = {}
+
+
+def _parse_users(rows: list[dict], major: int | None) -> tuple[list[dict], bool]:
+    has_maint = major is not None and major >= 12
     users = []
     for row in rows:
         name = text(row.get("USERNAME"))
