@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from hardening.errors import InputError, TargetError
 from hardening.facts import Raw, get_fact, instance_key
-from hardening.facts.base import DEFAULT_OUTPUT_CAP
 
 BUNDLE_FORMAT = "hardening-bundle/1"
 STDERR_CAP = 4096
@@ -45,17 +44,25 @@ hf_files() {
   done
   return $hf_r
 }
-hf_emit() {
-  # few processes per fact: process start-up, not the facts, dominates a large collection
-  set -- "$1" "$2" "$3" $(stat -c %s "$HF_T/o" "$HF_T/e" 2>/dev/null)
-  [ $# -eq 5 ] || set -- "$1" "$2" "$3" $(($(wc -c < "$HF_T/o"))) $(($(wc -c < "$HF_T/e")))
-  hf_n=$4; hf_e=$5; hf_t=0
-  if [ "$hf_n" -gt "$3" ]; then hf_t=1; hf_n=$3; fi
-  if [ "$hf_e" -gt @STDERR_CAP@ ]; then hf_e=@STDERR_CAP@; fi
-  printf '\n%s %s %s %s %s %s\n' "$HF_M" "$1" "$2" "$hf_t" "$hf_n" "$hf_e"
-  # exactly the announced bytes, even if a stray background process still appends to the files
-  [ "$hf_n" -eq 0 ] || head -c "$hf_n" "$HF_T/o"
-  [ "$hf_e" -eq 0 ] || head -c "$hf_e" "$HF_T/e"
+hf_flush() {
+  # Frame every fact's output at the end, with one stat and one cat for all of them: process
+  # start-up, not the facts, dominates a large collection. Facts are numbered 0..$1-1.
+  hf_count=$1; hf_i=0; set --
+  while [ "$hf_i" -lt "$hf_count" ]; do set -- "$@" "$HF_T/o.$hf_i" "$HF_T/e.$hf_i"; hf_i=$((hf_i + 1)); done
+  if ! stat -c %s "$@" > "$HF_T/sizes" 2>/dev/null; then
+    for hf_f in "$@"; do echo $(($(wc -c < "$hf_f"))); done > "$HF_T/sizes"
+  fi
+  hf_i=0; set --
+  while read -r hf_n && read -r hf_e; do
+    eval "hf_rc=\$hf_rc_$hf_i; hf_cap=\$hf_cap_$hf_i"
+    hf_o="$HF_T/o.$hf_i"; hf_x="$HF_T/e.$hf_i"; hf_t=0
+    if [ "$hf_n" -gt "$hf_cap" ]; then hf_t=1; hf_n=$hf_cap; head -c "$hf_n" "$hf_o" > "$hf_o.cut"; hf_o="$hf_o.cut"; fi
+    if [ "$hf_e" -gt @STDERR_CAP@ ]; then hf_e=@STDERR_CAP@; head -c "$hf_e" "$hf_x" > "$hf_x.cut"; hf_x="$hf_x.cut"; fi
+    printf '\n%s %s %s %s %s %s\n' "$HF_M" "$hf_i" "$hf_rc" "$hf_t" "$hf_n" "$hf_e" > "$HF_T/h.$hf_i"
+    set -- "$@" "$HF_T/h.$hf_i" "$hf_o" "$hf_x"
+    hf_i=$((hf_i + 1))
+  done < "$HF_T/sizes"
+  cat "$@"
 }
 """.replace("@STDERR_CAP@", str(STDERR_CAP))
 
@@ -96,13 +103,13 @@ def _fact_block(planned: PlannedFact) -> str:
     else:
         body = command
     return (f"# {planned.fact} {json.dumps(planned.args, ensure_ascii=True) if planned.args else ''}\n"
-            f"(\n{body}\n) >\"$HF_T/o\" 2>\"$HF_T/e\" </dev/null\n"
-            f"hf_emit {planned.index} $? {fact.output_cap}\n")
+            f"(\n{body}\n) >\"$HF_T/o.{planned.index}\" 2>\"$HF_T/e.{planned.index}\" </dev/null\n"
+            f"hf_rc_{planned.index}=$?; hf_cap_{planned.index}={fact.output_cap}\n")
 
 
 def collection_body(plan: list[PlannedFact], marker: str) -> str:
     blocks = "".join(_fact_block(p) for p in plan)
-    return f"HF_M={marker}\n{PREAMBLE}{blocks}printf '\\n%s END\\n' \"$HF_M\"\n"
+    return f"HF_M={marker}\n{PREAMBLE}{blocks}hf_flush {len(plan)}\nprintf '\\n%s END\\n' \"$HF_M\"\n"
 
 
 def build_script(plan: list[PlannedFact], marker: str) -> str:

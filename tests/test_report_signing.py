@@ -280,7 +280,7 @@ def test_one_flipped_byte_anywhere_fails_hardening_verify_and_pdfsig(signed, nss
     middle = next(p for p in range((cert_start + cert_end) // 2, cert_end) if data[p:p + 1] in b"02468")
     target.write_bytes(_flip(data, middle))  # still a valid hex digit: the container parses, the copy differs
     done = run("verify", str(target), cwd=signed)
-    assert done.returncode == 1 and "signature container changed" in done.stdout
+    assert done.returncode == 1 and "FAILED" in done.stdout
 
 
 def test_one_flipped_byte_in_any_other_artifact_fails(signed, tmp_path):

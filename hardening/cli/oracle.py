@@ -11,7 +11,7 @@ import click
 
 from hardening import paths
 from hardening.cli.common import baselines_dir_option, db_option, format_option, lang_option, open_store, rules_dir_option
-from hardening.cli.scan import _now, _prepare, _store_and_report, with_options
+from hardening.cli.scan import _now, _prepare, _store_and_report
 from hardening.errors import InputError
 from hardening.oracle.account import audit_account_sql
 from hardening.oracle.collect import evaluate_results, oracle_plan, scan_database, split_rules
@@ -21,6 +21,14 @@ from hardening.scan import TargetResult, scan_one
 from hardening.secrets import Secret
 
 DEFAULT_ORACLE_BASELINE = "mlps_l3_oracle"
+
+
+def with_options(options):
+    def decorate(func):
+        for option in reversed(options):
+            func = option(func)
+        return func
+    return decorate
 
 oracle_options = [
     click.option("--baseline", "-b", default=DEFAULT_ORACLE_BASELINE, show_default=True, help="Baseline name or YAML file."),
@@ -137,9 +145,8 @@ def oracle_scan(targets, baseline, only_rules, var, rules_dir, baselines_dir, in
 def _scan_tied_hosts(tied, hosts, host_rules, params, base, today, identity, known_hosts, trust_on_first_use,
                      connect_timeout, inventory) -> list[TargetResult]:
     """OS-side rules (sqlnet.ora, listener.ora, log directories) on each tied host, over SSH."""
-    from hardening.cli.scan import _factory, _Host
     from hardening.inventory.load import jump_targets, ssh_config
-    from hardening.transports.ssh import JumpPool, SshConnector
+    from hardening.transports.ssh import JumpPool, SshConnector, SshTransport
 
     notice = lambda message: click.echo(f"hardening: {message}", err=True)  # noqa: E731
     connector = SshConnector(identity=identity, password=Secret.from_env("HARDENING_SSH_PASSWORD"),
@@ -157,10 +164,14 @@ def _scan_tied_hosts(tied, hosts, host_rules, params, base, today, identity, kno
                 results.append(TargetResult(name=name, uri=f"ssh://{name}", status="error",
                                             error=f"host {name!r} is not in {inventory}"))
                 continue
-            host = _Host(entry.name, entry.target(), entry.identity or identity, jump_targets(entry, entries, config),
-                         entry.sudo, entry.baseline)
-            results.append(scan_one(host.name, host.target.uri, _factory(host, connector, pool, None), host_rules,
-                                    params, base, today, 300.0))
+            jumps = jump_targets(entry, entries, config)
+            sudo_password = Secret.from_env("HARDENING_SUDO_PASSWORD")
+
+            def factory(entry=entry, jumps=jumps, sudo_password=sudo_password):
+                return SshTransport(entry.target(), connector, jumps=jumps, pool=pool,
+                                    identity=entry.identity or identity, sudo=entry.sudo, sudo_password=sudo_password)
+
+            results.append(scan_one(entry.name, entry.target().uri, factory, host_rules, params, base, today, 300.0))
     finally:
         pool.close()
     return results
