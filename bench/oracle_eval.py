@@ -30,7 +30,6 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from hardening import paths  # noqa: E402
 from hardening.baselines import load_baseline, parameters_for  # noqa: E402
-from hardening.facts.oracle import QUERIES  # noqa: E402
 from hardening.oracle.collect import evaluate_results, oracle_plan, run_queries  # noqa: E402
 from hardening.oracle.sqlplus import build_sqlplus_script, read_sqlplus_bundle  # noqa: E402
 from hardening.rules import load_rules  # noqa: E402

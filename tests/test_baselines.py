@@ -188,3 +188,18 @@ def test_bad_var_override(overrides, message):
 def test_rules_outside_the_baseline_get_their_defaults():
     params = parameters_for(load("select_id"), RULES, also=["test_ssh_max_auth_tries"])
     assert params["test_ssh_max_tries"] == 4
+
+
+def test_shipped_example_tailoring_extends_the_level3_baseline():
+    from hardening import paths
+    from hardening.rules import load_rules
+
+    catalog = load_rules(paths.rule_roots())
+    example = Path(__file__).resolve().parent.parent / "docs" / "examples" / "tailoring.yml"
+    tailored = load_baseline(str(example), paths.baseline_roots(), catalog)
+    level3 = load_baseline("mlps_l3_linux", paths.baseline_roots(), catalog)
+    assert tailored.chain == ["tailoring", "mlps_l3_linux"]
+    assert set(tailored.rules) == set(level3.rules) - {"system_login_banner_set"}
+    assert tailored.variables["password_min_length_chars"] == 12
+    assert tailored.variables["password_max_age_days"] == 90
+    assert [w.rule for w in tailored.waivers] == ["network_firewall_enabled"]

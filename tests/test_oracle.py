@@ -10,24 +10,23 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from pathlib import Path
 
 import pytest
 
 from hardening import paths
 from hardening.baselines import load_baseline, parameters_for
 from hardening.collect import PlannedFact, build_script
-from hardening.errors import FactError, InputError, TargetError
+from hardening.errors import FactError, InputError
 from hardening.evaluate import evaluate_rule, stub_view
 from hardening.facts import REGISTRY, HostContext, Raw, get_fact
 from hardening.facts.oracle import QUERIES, UNLIMITED, analyse_verify_source, is_open
 from hardening.model import Status
-from hardening.oracle.collect import evaluate_results, oracle_plan, raws_for, run_queries, scan_database, split_rules
+from hardening.oracle.collect import evaluate_results, oracle_plan, scan_database, split_rules
 from hardening.oracle.sqlplus import build_sqlplus_script, is_sqlplus_bundle, read_sqlplus_bundle
 from hardening.oracle.target import DbTarget
 from hardening.rules import load_rules
 from hardening.store import Store
-from oracle_sim import SnapshotSession, answer, load_snapshot, major, run_sqlplus
+from oracle_sim import SnapshotSession, load_snapshot, major, run_sqlplus
 
 RULES = load_rules(paths.rule_roots())
 ORACLE_RULES = {rid: r for rid, r in RULES.items() if r.folder.startswith("oracle/")}
