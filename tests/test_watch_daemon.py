@@ -161,9 +161,8 @@ for i in range(100000):
     os.close(fd)
 """], check=True)
         deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            added = sum(1 for e in w.new_events() if e["event"] == "added")
-            if added >= 100000:
+        while time.monotonic() < deadline:       # count without parsing 100,000 lines each time
+            if alerts.read_bytes().count(b'"event": "added"') >= 100000:
                 break
             time.sleep(0.5)
         events = w.new_events()

@@ -183,16 +183,20 @@ class SigningKey:
     def sign_pdf(self, pdf: bytes, reason: str, box: tuple[int, int, int, int]) -> bytes:
         from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
         from pyhanko.sign import fields, signers
-        from pyhanko.stamp import TextStampStyle
 
-        cn = common_name(self.cert)
-        signer_text = cn if cn.isascii() else self.info["subject"].encode("ascii", "replace").decode()
         meta = signers.PdfSignatureMetadata(field_name="HardeningReportSignature", md_algorithm="sha256",
                                             subfilter=fields.SigSeedSubFilter.PADES, reason=reason,
                                             location=socket.gethostname())
-        stamp = TextStampStyle(stamp_text=f"Digitally signed by: {signer_text.replace('%', '%%')}\n"
-                                          "Time: %(ts)s\n"
-                                          f"Cert SHA-256: {self.info['sha256_fingerprint'][:32]}")
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            stamp = self._stamp(box, Path(folder) / "stamp.pdf")
+            return self._sign_pdf(pdf, meta, stamp, box)
+
+    def _sign_pdf(self, pdf: bytes, meta, stamp, box) -> bytes:
+        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+        from pyhanko.sign import fields, signers
+
         pdf_signer = signers.PdfSigner(meta, signer=self.signer, stamp_style=stamp,
                                        new_field_spec=fields.SigFieldSpec("HardeningReportSignature", on_page=0, box=box))
         # Sign once to learn the exact size of the CMS container, then again reserving exactly
@@ -212,6 +216,32 @@ class SigningKey:
             if _contents_size(output.getvalue(), exact=True):
                 return output.getvalue()
         return first.getvalue()
+
+    def _stamp(self, box: tuple[int, int, int, int], path: Path):
+        """The visible signature: a small page drawn by reportlab in the embedded CJK font (pyHanko's
+        own text stamp would use an unembedded Courier without Chinese glyphs)."""
+        from pyhanko.stamp import StaticStampStyle
+        from reportlab.lib import colors
+        from reportlab.pdfgen import canvas
+
+        from hardening.report import fonts
+
+        font, _path = fonts.register()
+        width, height = box[2] - box[0], box[3] - box[1]
+        now = _utcnow().replace(microsecond=0)
+        page = canvas.Canvas(str(path), pagesize=(width, height), invariant=1, initialFontName=font)
+        page.setFillColor(colors.HexColor("#1f3a5f"))
+        lines = [("电子签名 Digitally signed", 8.5), (f"签名人 Signer: {common_name(self.cert)}", 7),
+                 (f"时间 Time: {now.isoformat().replace('+00:00', ' UTC')}", 7),
+                 (f"证书 SHA-256: {self.info['sha256_fingerprint'][:32]}", 6)]
+        y = height - 12
+        for text, size in lines:
+            page.setFont(font, size)
+            page.drawString(4, y, text[:80])
+            y -= size + 4
+        page.showPage()
+        page.save()
+        return StaticStampStyle.from_pdf_file(str(path), border_width=1)
 
     def sign_detached(self, data: bytes) -> bytes:
         import asyncio

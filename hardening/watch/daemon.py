@@ -233,6 +233,14 @@ class Daemon:
             self.counters["overflows"] += 1
             self._emit([{"event": "overflow", "kind": "watcher", "path": "", "severity": "medium",
                          "message": "inotify queue overflowed: events were lost; running a full rescan now"}])
+            # let the storm pass (a rescan now would only overflow again), then compare everything once
+            deadline = time.monotonic() + 5.0
+            while time.monotonic() < deadline and not self.stopping:
+                more = self.inotify.read(timeout=200)
+                if not more:
+                    break
+                if any(e.wd == self.state_wd and e.name == self.state.baseline_path.name for e in more):
+                    self.reload = True
             self.full_rescan("inotify queue overflow")
             return
         out = []
