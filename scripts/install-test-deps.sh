@@ -3,7 +3,7 @@
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 need=""
-for pkg in openssh-server openssh-client sudo util-linux iproute2 procps python3-venv poppler-utils fonts-wqy-microhei libnss3-tools openssl; do
+for pkg in openssh-server openssh-client sudo util-linux iproute2 procps python3-venv poppler-utils fonts-wqy-microhei libnss3-tools openssl aide; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need="$need $pkg"
 done
 if [ -n "$need" ]; then

@@ -54,16 +54,33 @@ class SnapshotSession:
         self.queries = 0
         self.round_trips = 0
         self.closed = False
-        self.seen: list[str] = []
+        self.seen: list[str] = []  # statements run: "name@release", or "batch" for the one-statement batch
+        self.batched: list[list[str]] = []  # the "name@release" parts of each batch
 
     def run(self, sql: str) -> dict:
         self.queries += 1
         self.round_trips += 1
+        if sql.startswith("WITH /* hardening batch:"):
+            return self._batch(sql)
         name, release = _BY_SQL[sql][0]
         self.seen.append(f"{name}@{release}")
         if name in self.override:
             return self.override[name]
         return answer(self.snapshot, name, release)
+
+    def _batch(self, sql: str) -> dict:
+        """One statement for all queries: it fails as a whole if any part fails, as Oracle's would."""
+        wanted = sql[len("WITH /* hardening batch:"):sql.index("*/")].split()
+        self.seen.append("batch")
+        self.batched.append(wanted)
+        rows = []
+        for item in wanted:
+            name, release = item.split("@")
+            result = self.override.get(name) or answer(self.snapshot, name, int(release))
+            if "error" in result:
+                return {"error": result["error"]}
+            rows += [[name, "\x1f".join(_escape(v) for v in row)] for row in result["rows"]]
+        return {"columns": ["Q", "R"], "rows": rows}
 
     def close(self) -> None:
         self.closed = True

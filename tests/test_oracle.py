@@ -157,20 +157,39 @@ def test_every_rule_against_every_snapshot(name, baseline_name):
             assert finding.evidence or finding.reason, finding.rule_id
 
 
-def test_one_query_per_needed_view_in_one_session():
+def test_all_queries_in_one_statement_after_the_release():
     result, session = live_scan(load_snapshot("19c_pdb"), "mlps_l3_oracle")
-    assert session.seen[0] == "version@11"
-    assert len(session.seen) == len(set(session.seen))  # each query once, shared by the facts that need it
-    assert "unified_policies@19" in session.seen and "users@12" in session.seen
-    assert result.timings["queries"] == len(session.seen)
+    assert session.seen == ["version@11", "batch"]  # two statements in one session
+    parts = session.batched[0]
+    assert len(parts) == len(set(parts))  # each query once, shared by the facts that need it
+    assert "unified_policies@19" in parts and "users@12" in parts
+    assert result.timings["queries"] == 2
+
+
+def test_a_failing_batch_falls_back_to_one_query_each():
+    result, session = live_scan(load_snapshot("12c_noncdb"), "mlps_l3_oracle")  # no grant on DBA_USERS_WITH_DEFPWD
+    assert session.seen[:2] == ["version@11", "batch"]
+    singles = session.seen[2:]
+    assert len(singles) == len(set(singles)) == len(session.batched[0])
+    assert verdicts(result)["oracle_accounts_no_default_password"] == "error"
 
 
 def test_the_release_picks_the_query_variants():
     _, s11 = live_scan(load_snapshot("11g"), "mlps_l3_oracle")
     _, s12 = live_scan(load_snapshot("12c_noncdb"), "mlps_l3_oracle")
-    assert "users@11" in s11.seen and "patches@11" in s11.seen
-    assert not any(q.startswith("unified_policies") for q in s11.seen)  # no such views in 11g
-    assert "unified_policies@12" in s12.seen and "patches@12" in s12.seen
+    asked11 = s11.seen + [p for b in s11.batched for p in b]
+    asked12 = s12.seen + [p for b in s12.batched for p in b]
+    assert "users@11" in asked11 and "patches@11" in asked11
+    assert not any(q.startswith("unified_policies") for q in asked11)  # no such views in 11g
+    assert "unified_policies@12" in asked12 and "patches@12" in asked12
+
+
+def test_batch_statement_shape():
+    from hardening.oracle.collect import batch_sql
+
+    sql = batch_sql([("version", 11, QUERIES["version"].variants[11]), ("roles", 12, QUERIES["roles"].variants[12])])
+    assert sql.startswith("WITH /* hardening batch: version@11 roles@12 */ q0 (c0) AS (SELECT version FROM v$instance)")
+    assert "UNION ALL SELECT 'roles', NVL2(c0," in sql and "CHR(31)" in sql
 
 
 def test_cdb_awareness_says_which_container_was_scanned():
@@ -501,3 +520,44 @@ def test_results_are_stored_through_the_store(tmp_path):
     before = {f["rule_id"]: f["status"] for f in store.scan(ids[0])["targets"][0]["findings"]}
     after = {f["rule_id"]: f["status"] for f in scan["targets"][0]["findings"]}
     assert before["oracle_privileges_dba_role_restricted"] == "fail" and after["oracle_privileges_dba_role_restricted"] == "pass"
+
+
+def test_bundle_in_a_chinese_client_character_set():
+    from hardening.oracle.sqlplus import decode_bundle
+
+    snapshot = load_snapshot("19c_pdb")
+    snapshot["queries"]["top_sql_cpu"]["rows"][0][6] = "SELECT 纳税人 FROM 税务表"
+    rules, baseline, params = prepared("oracle_health")
+    text = run_sqlplus(build_sqlplus_script(oracle_plan(rules, params), baseline.id), snapshot)
+    _, _, meta = read_sqlplus_bundle(decode_bundle(text.encode("gb18030")), "b.txt")
+    assert meta["results"]["top_sql_cpu"]["rows"][0][6] == "SELECT 纳税人 FROM 税务表"
+
+
+@pytest.mark.parametrize("output", [b"A" * 2_000_000, bytes(range(256)) * 64, b"{}", b'{"queries": []}',
+                                    b'{"major": "x", "queries": {"users": {"columns": ["USERNAME"], "rows": [[1, 2]]}}}',
+                                    b'{"major": 19, "queries": {"users": {"error": "ORA-01031: insufficient privileges"}}}',
+                                    b'{"major": 19, "queries": {"users": "nope"}}'])
+@pytest.mark.parametrize("fact_name", sorted(n for n, c in REGISTRY.items() if getattr(c, "sql", False)))
+def test_sql_fact_parsers_survive_hostile_output(fact_name, output):
+    args = {"resource": "PASSWORD_LIFE_TIME"} if REGISTRY[fact_name].arguments else {}
+    try:
+        get_fact(fact_name).parse_raw(Raw(output), args, HostContext())
+    except FactError as exc:
+        assert "\n" not in str(exc)
+
+
+@pytest.mark.parametrize("jobs, arch, expected", [
+    ([], [], UNLIMITED),  # nothing purges: records stay
+    ([["J", "ENABLED", "STANDARD AUDIT TRAIL", "FREQ=HOURLY;INTERVAL=24", "NO"]], [], 1),  # empties the trail daily
+    ([["J", "ENABLED", "STANDARD AUDIT TRAIL", "FREQ=HOURLY;INTERVAL=24", "YES"]], [["STANDARD AUDIT TRAIL", 0, 120]], 120),
+    ([["J", "ENABLED", "STANDARD AUDIT TRAIL", "FREQ=HOURLY;INTERVAL=24", "YES"]], [], None),  # no timestamp set
+    ([["J", "ENABLED", "STANDARD AUDIT TRAIL", "FREQ=HOURLY;INTERVAL=24", None]], [["X", 0, 400]], None),  # 11g: unknown
+    ([["J", "DISABLED", "STANDARD AUDIT TRAIL", "FREQ=HOURLY;INTERVAL=1", "NO"]], [], UNLIMITED),
+])
+def test_audit_retention_from_purge_jobs(jobs, arch, expected):
+    raw = tables(19, audit_cleanup=jobs, audit_last_arch=arch)
+    value = get_fact("oracle.AuditRetention").parse_raw(raw, {}, HostContext()).value
+    assert value["retention_days"] == expected
+    finding = evaluate_rule(RULES["oracle_audit_retention"], stub_view({"facts": {"oracle.AuditRetention": value}}, {"oracle"}),
+                            {"oracle_audit_retention_min_days": 90})
+    assert finding.status.value == {UNLIMITED: "pass", 1: "fail", 120: "pass", None: "error"}[expected]

@@ -277,3 +277,13 @@ databases:
 def test_bad_database_entries(spec, message):
     with pytest.raises(InputError, match=message):
         parse_databases(spec, "inv.yml", {"db1"})
+
+
+def test_a_missing_instant_client_is_one_line_target_error(tmp_path):
+    empty = tmp_path / "instantclient"
+    empty.mkdir()
+    run = hardening("oracle", "scan", f"oracle://mlps_scan@127.0.0.1:{closed_port()}/X", "--no-store",
+                    "--oracle-client-lib", str(empty), env={"HARDENING_ORACLE_PASSWORD": PASSWORD})
+    assert run.returncode == 3, run.stderr
+    assert "cannot load the Oracle client" in run.stdout and "Traceback" not in run.stdout + run.stderr
+    assert PASSWORD not in run.stdout + run.stderr

@@ -65,6 +65,8 @@ def test_families_from_clauses_and_tags():
     assert families_of(["8.1.4.10 b)"]) == ["residual_information"]
     assert families_of(["8.1.4.11 a)"]) == ["personal_information"]
     assert families_of([], ["limits", "resource_control"]) == ["resource_control"]
+    assert families_of(["8.1.4.4 f)"], [], ["GB/T 22239-2008 7.1.4.7 资源控制"]) == ["intrusion_prevention",
+                                                                                   "resource_control"]
     assert families_of(["9.9.9 z)"]) == ["other"]
     assert families_of([]) == ["other"]
 
@@ -315,3 +317,28 @@ def test_a_failing_format_leaves_no_partial_files(store, tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         render.produce(data, ["pdf", "html", "xlsx", "json"], "zh", tmp_path / "r")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_wheel_ships_the_report_package_and_templates(tmp_path, history):
+    import zipfile
+
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(REPO), "-w", str(tmp_path / "dist")],
+                   check=True, capture_output=True)
+    wheel = next((tmp_path / "dist").glob("hardening-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for name in ("hardening/report/pdf.py", "hardening/report/signing.py", "hardening/cli/report.py",
+                 "hardening/data/reports/report.html.j2", "hardening/data/reports/report.css",
+                 "hardening/data/reports/report.schema.json"):
+        assert name in names, name
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
+                   check=True, capture_output=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
+           "HARDENING_DB": str(history / "history.db")}
+    done = subprocess.run([sys.executable, "-m", "hardening", "report", "latest", "-f", "html,pdf", "-o", "r"],
+                          cwd=elsewhere, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "安全合规扫描报告" in (elsewhere / "r.html").read_text(encoding="utf-8")
+    assert (elsewhere / "r.pdf").read_bytes().startswith(b"%PDF-")

@@ -5,7 +5,6 @@ for the detached ones), `hardening verify`, and one flipped byte anywhere making
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 import re
 import shutil
@@ -20,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from hardening.errors import InputError
-from hardening.report import render, signing, synthetic, verify
+from hardening.report import signing, synthetic, verify
 from hardening.store import Store
 
 REPO = Path(__file__).resolve().parent.parent

@@ -15,7 +15,7 @@ from hardening.cli.scan import _now, _prepare, _store_and_report
 from hardening.errors import InputError
 from hardening.oracle.account import audit_account_sql
 from hardening.oracle.collect import evaluate_results, oracle_plan, scan_database, split_rules
-from hardening.oracle.sqlplus import build_sqlplus_script, read_sqlplus_bundle
+from hardening.oracle.sqlplus import build_sqlplus_script, decode_bundle, read_sqlplus_bundle
 from hardening.oracle.target import load_database_inventory, parse_oracle_target
 from hardening.scan import TargetResult, scan_one
 from hardening.secrets import Secret
@@ -188,8 +188,14 @@ def oracle_collect_script(baseline, only_rules, var, rules_dir, baselines_dir):
       sqlplus -s mlps_scan@//db1:1521/ORCLPDB1 @collect.sql > bundle.txt
       hardening oracle evaluate bundle.txt
     """
+    click.echo(oracle_script_text(baseline, only_rules, var, rules_dir, baselines_dir), nl=False)
+
+
+def oracle_script_text(baseline: str = DEFAULT_ORACLE_BASELINE, only_rules=(), var=(), rules_dir=(),
+                       baselines_dir=()) -> str:
+    """The SQL*Plus collector for a baseline (also what `hardening collect-script --oracle` prints)."""
     rules, base, params = _prepare(baseline, rules_dir, baselines_dir, var, only_rules)
-    click.echo(build_sqlplus_script(oracle_plan(rules, params), base.id), nl=False)
+    return build_sqlplus_script(oracle_plan(rules, params), base.id)
 
 
 @oracle.command("evaluate")
@@ -212,13 +218,20 @@ def oracle_evaluate(bundle, baseline, only_rules, var, rules_dir, baselines_dir,
     Example:
       hardening oracle evaluate bundle.txt --format json
     """
-    text = Path(bundle).read_text(encoding="utf-8", errors="replace")
+    text = decode_bundle(Path(bundle).read_bytes())
+    sys.exit(evaluate_and_store(text, bundle, baseline, only_rules, var, rules_dir, baselines_dir, name, no_store,
+                                verbose, fmt, lang, db))
+
+
+def evaluate_and_store(text, bundle, baseline, only_rules, var, rules_dir, baselines_dir, name, no_store, verbose, fmt,
+                       lang, db) -> int:
+    """Evaluate a SQL*Plus bundle, store it, print it; returns the exit status (also for `hardening evaluate`)."""
     result, base, rules, params = evaluate_sqlplus_file(text, bundle, baseline, only_rules, var, rules_dir,
                                                         baselines_dir, name)
     store = open_store(Path(":memory:") if no_store else db)
     scan_id = store.begin_scan(_now(), base, params, "bundle", rules)
     store.add_target(scan_id, result)
-    sys.exit(_store_and_report(store, scan_id, [result], fmt, lang, verbose, None))
+    return _store_and_report(store, scan_id, [result], fmt, lang, verbose, None)
 
 
 def evaluate_sqlplus_file(text: str, path: str, baseline=None, only_rules=(), var=(), rules_dir=(), baselines_dir=(),

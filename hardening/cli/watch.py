@@ -165,8 +165,6 @@ def check(full, verbose, state_dir, expect_key, jobs, fmt, alerts_jsonl, syslog_
     except UntrustedError as exc:
         alerts.close()
         _untrusted(exc)
-    finally:
-        pass
     alerts.close()
     elapsed = time.monotonic() - started
     if fmt == "json":

@@ -155,8 +155,9 @@ QUERIES: dict[str, Query] = {q.name: q for q in [
        "SELECT owner, trigger_name, triggering_event, base_object_type, status FROM dba_triggers "
        "WHERE base_object_type IN ('DATABASE', 'SCHEMA')", "DBA_TRIGGERS"),
     _q("audit_cleanup", "JOB_NAME JOB_STATUS AUDIT_TRAIL JOB_FREQUENCY USE_LAST_ARCH_TIMESTAMP",
-       "SELECT job_name, job_status, audit_trail, job_frequency, use_last_arch_timestamp "
-       "FROM dba_audit_mgmt_cleanup_jobs", "DBA_AUDIT_MGMT_CLEANUP_JOBS"),
+       {11: "SELECT job_name, job_status, audit_trail, job_frequency, NULL FROM dba_audit_mgmt_cleanup_jobs",
+        12: "SELECT job_name, job_status, audit_trail, job_frequency, use_last_arch_timestamp "
+            "FROM dba_audit_mgmt_cleanup_jobs"}, "DBA_AUDIT_MGMT_CLEANUP_JOBS"),
     _q("audit_last_arch", "AUDIT_TRAIL RAC_INSTANCE AGE_DAYS",
        "SELECT audit_trail, rac_instance, ROUND(SYSDATE - CAST(last_archive_ts AS DATE)) "
        "FROM dba_audit_mgmt_last_arch_ts", "DBA_AUDIT_MGMT_LAST_ARCH_TS"),
@@ -629,11 +630,13 @@ class PasswordVerify(_OracleFact):
         if "DEFAULT" not in profiles:
             raise FactError("DBA_PROFILES has no DEFAULT profile rows: limits cannot be resolved")
         users, _ = _user_records(tables)
-        source: dict[str, list[str]] = {}
+        lines: dict[str, list[tuple[float, str]]] = {}
         for row in tables.rows("verify_source"):
             name = upper(row.get("NAME"))
             if name:
-                source.setdefault(name, []).append(str(row.get("TEXT") or ""))
+                line = number(row.get("LINE"))
+                lines.setdefault(name, []).append((line if line is not None else 0, str(row.get("TEXT") or "")))
+        source = {name: [t for _n, t in sorted(found, key=lambda x: x[0])] for name, found in lines.items()}
         analysed: dict[str, tuple[int, int, str]] = {}
         items, sources, unknown = [], {}, []
         for u in users:
@@ -851,10 +854,16 @@ class AuditRetention(_OracleFact):
             return Parsed({"retention_days": UNLIMITED, "purge_jobs": 0},
                           {"retention_days": "DBA_AUDIT_MGMT_CLEANUP_JOBS: no enabled purge job "
                                              "(records stay until purged by hand; watch the space they use)"})
-        spans, notes = [], []
+        spans, notes, unknown = [], [], False
         for job in jobs:
             name = text(job.get("JOB_NAME"))
-            if yes(job.get("USE_LAST_ARCH_TIMESTAMP")) is False:
+            uses_timestamp = yes(job.get("USE_LAST_ARCH_TIMESTAMP"))
+            if uses_timestamp is None:
+                unknown = True
+                notes.append(f"job {name}: whether it keeps records newer than the last-archive timestamp is not "
+                             "recorded in this release (check DBMS_AUDIT_MGMT settings by hand)")
+                continue
+            if uses_timestamp is False:
                 freq = upper(job.get("JOB_FREQUENCY")) or ""
                 hours = re.search(r"INTERVAL\s*=\s*(\d+)", freq)
                 days = round(int(hours.group(1)) / 24, 2) if hours and "HOURLY" in freq else (
@@ -868,7 +877,7 @@ class AuditRetention(_OracleFact):
                     continue
                 spans.append(min(ages))
                 notes.append(f"job {name} keeps records newer than the last-archive timestamp ({min(ages)} days ago)")
-        value = {"retention_days": min(spans) if spans else None, "purge_jobs": len(jobs)}
+        value = {"retention_days": min(spans) if spans and not unknown else None, "purge_jobs": len(jobs)}
         return Parsed(value, {"retention_days": "; ".join(notes)})
 
 

@@ -18,6 +18,7 @@ from hardening.evaluate import FactResult, FactView, evaluate_rule, resolve
 from hardening.facts import Raw, get_fact, instance_key
 from hardening.facts.oracle import QUERIES
 from hardening.model import Rule
+from hardening.oracle.rowtext import row_sql, split_row
 from hardening.scan import TargetResult, facts_record, parse_facts
 
 PLATFORM = "oracle"
@@ -95,8 +96,41 @@ def raws_for(plan: list[PlannedFact], results: dict[str, dict], major: int | Non
     return raws
 
 
-def run_queries(run: Callable[[str], dict], plan: list[PlannedFact]) -> tuple[dict[str, dict], int | None]:
-    """Run the plan's queries through ``run(sql) -> result``: the release first, then each query once."""
+BATCH_TAG = "WITH /* hardening batch:"  # the first keyword stays WITH: drivers see a query
+
+
+def batch_sql(wanted: list[tuple[str, int, str]]) -> str:
+    """ONE statement for all queries: each row comes back as (query name, escaped row text)."""
+    withs, selects = [], []
+    for i, (name, _release, sql) in enumerate(wanted):
+        count = len(QUERIES[name].columns)
+        withs.append(f"q{i} ({', '.join(f'c{j}' for j in range(count))}) AS ({sql})")
+        selects.append(f"SELECT '{name}', {row_sql(count)} FROM q{i}")
+    tag = f"{BATCH_TAG} {' '.join(f'{n}@{r}' for n, r, _ in wanted)} */"
+    return f"{tag} {', '.join(withs)} {' UNION ALL '.join(selects)}"
+
+
+def _split_batch(got: dict, wanted: list[tuple[str, int, str]]) -> dict[str, dict] | None:
+    """Per-query results from a batch result, or None when it is not what was asked for."""
+    results = {name: {"columns": list(QUERIES[name].columns), "rows": []} for name, _r, _s in wanted}
+    for row in got.get("rows") or []:
+        if len(row) != 2 or not isinstance(row[0], str) or row[0].strip() not in results or not isinstance(row[1], str):
+            return None
+        name = row[0].strip()
+        values = split_row(row[1])
+        if len(values) != len(QUERIES[name].columns):
+            return None
+        results[name]["rows"].append(values)
+    return results
+
+
+def run_queries(run: Callable[[str], dict], plan: list[PlannedFact], batch: bool = True) -> tuple[dict[str, dict], int | None]:
+    """Run the plan's queries through ``run(sql) -> result``: the release first, then all queries.
+
+    All queries go in ONE statement (one execute; the rows follow in as few fetches as their
+    number needs). When that statement fails - a view the account cannot read, a release
+    difference - each query runs on its own, so a missing grant costs only the rules that need it.
+    """
     results: dict[str, dict] = {}
     version = run(QUERIES["version"].variants[11])
     if version.get("error"):
@@ -106,13 +140,22 @@ def run_queries(run: Callable[[str], dict], plan: list[PlannedFact]) -> tuple[di
     major = major_of(rows[0][0] if rows and rows[0] else None)
     if major is None:
         raise TargetError("V$INSTANCE returned no release")
+    wanted = []
     for name in needed_queries(plan):
         chosen = QUERIES[name].for_release(major)
         if chosen is None:
             results[name] = {"error": f"{QUERIES[name].views} does not exist before release "
                                       f"{min(QUERIES[name].variants)} (this is {major})"}
-            continue
-        results[name] = run(chosen[1])
+        else:
+            wanted.append((name, chosen[0], chosen[1]))
+    if batch and len(wanted) > 1:
+        got = run(batch_sql(wanted))
+        split = None if got.get("error") else _split_batch(got, wanted)
+        if split is not None:
+            results.update(split)
+            return results, major
+    for name, _release, sql in wanted:
+        results[name] = run(sql)
     return results, major
 
 

@@ -27,16 +27,10 @@ from hardening.collect import PlannedFact, new_marker
 from hardening.errors import InputError
 from hardening.facts.oracle import QUERIES
 from hardening.oracle.collect import major_of, needed_queries, raws_for
+from hardening.oracle.rowtext import row_sql, split_row
 
 BUNDLE_FORMAT = "hardening-oracle-bundle/1"
-SEP = "\x1f"
 MAX_LINE = 200  # SQL*Plus limits a script line to 2499 characters; stay far below
-
-
-def _escape(column: str) -> str:
-    inner = (f"REPLACE(REPLACE(REPLACE(REPLACE(TO_CHAR({column}), '\\', '\\\\'), CHR(10), '\\n'), "
-             f"CHR(13), '\\r'), CHR(31), '\\u')")
-    return f"NVL2({column}, {inner}, '\\N')"
 
 
 def _wrap(sql: str) -> list[str]:
@@ -68,7 +62,7 @@ def _wrap(sql: str) -> list[str]:
 
 def wrapped_query(marker: str, name: str, columns: tuple[str, ...], sql: str) -> str:
     aliases = [f"c{i}" for i in range(len(columns))]
-    row = f" || CHR(31) ||\n  ".join(_escape(a) for a in aliases)
+    row = row_sql(len(columns), " || CHR(31) ||\n  ")
     body = "\n".join(_wrap(sql))
     return (f"PROMPT {marker}:B:{name}\n"
             f"WITH q ({', '.join(aliases)}) AS (\n{body}\n)\n"
@@ -106,12 +100,12 @@ def build_sqlplus_script(plan: list[PlannedFact], baseline: str, marker: str | N
     return "\n".join(out) + "\n"
 
 
-def _unescape(field: str):
-    if field == "\\N":
-        return None
-    if "\\" not in field:
-        return field
-    return re.sub(r"\\(.)", lambda m: {"n": "\n", "r": "\r", "u": SEP, "\\": "\\"}.get(m.group(1), m.group(0)), field)
+def decode_bundle(data: bytes) -> str:
+    """SQL*Plus writes in the client's NLS_LANG character set: UTF-8, or GB18030/GBK on many CN sites."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("gb18030", errors="replace")
 
 
 _MARKER = re.compile(r"^(HF[0-9a-f]{32}):H:")
@@ -155,7 +149,7 @@ def read_sqlplus_bundle(text: str, path: str) -> tuple[list[PlannedFact], dict, 
         elif kind == "R":
             if current is None:
                 raise InputError("a row outside any query", path, number)
-            rows.append([_unescape(f) for f in body.split(SEP)])
+            rows.append(split_row(body))
         elif kind == "E":
             if current is None or body.strip() != current:
                 raise InputError(f"query framing is broken near {body.strip()!r}", path, number)

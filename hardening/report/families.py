@@ -25,12 +25,13 @@ NAMES = {f[0]: {"zh": f[2], "en": f[3]} for f in FAMILIES}
 SECTIONS = {f[0]: f[1] for f in FAMILIES}
 _BY_SECTION = {f[1]: f[0] for f in FAMILIES if f[1]}
 _CLAUSE = re.compile(r"^\s*(8\.1\.4\.\d+)")
-# MLPS 2.0 has no computing-environment clause for resource control (it was a family in 1.0);
-# rules mark those items with a tag, as assessors still collect them.
+# MLPS 2.0 has no computing-environment clause for resource control (it was family 7.1.4.7 in
+# the 2008 edition); rules mark those items, which assessors still collect, with a reference
+# under ``references.other`` naming 资源控制 (e.g. "GB/T 22239-2008 7.1.4.7 资源控制") or a tag.
 RESOURCE_TAGS = {"resource_control", "resource-control", "resourcecontrol", "资源控制"}
 
 
-def families_of(clauses: list[str], tags: tuple | list = ()) -> list[str]:
+def families_of(clauses: list[str], tags: tuple | list = (), other_references: tuple | list = ()) -> list[str]:
     """The families a rule belongs to, in standard order; ``other`` when none is known."""
     found = set()
     for clause in clauses or []:
@@ -40,5 +41,7 @@ def families_of(clauses: list[str], tags: tuple | list = ()) -> list[str]:
         elif "资源控制" in str(clause) or "resource" in str(clause).lower():
             found.add("resource_control")
     if any(str(tag).lower() in RESOURCE_TAGS for tag in tags or ()):
+        found.add("resource_control")
+    if any("资源控制" in str(ref) or "resource control" in str(ref).lower() for ref in other_references or ()):
         found.add("resource_control")
     return [key for key in ORDER if key in found] or ["other"]

@@ -39,6 +39,3 @@ def write_all(files: dict[Path, bytes], mode: int = 0o644) -> None:
             except OSError:
                 pass
 
-
-def write_secret(path: Path, data: bytes) -> None:
-    write_all({path: data}, mode=0o600)

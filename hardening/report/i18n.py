@@ -102,7 +102,7 @@ STRINGS = {
                         "Each host's first and last scan in the period are compared: new = became fail/error; fixed = fail/error became pass or not applicable; persistent = failing in both."),
     "txt.trend_def": ("每月取每台主机当月最后一次扫描的结果计算合规率。", "Each month uses the latest scan of every host in that month."),
     "txt.no_scans_month": ("（当月无扫描）", "(no scans)"),
-    "txt.passed_list": ("以下检查项符合或不适用（仅列出编号）：", "These checks passed or do not apply (ids only):"),
+    "txt.passed_list": ("以下检查项符合或不适用：", "These checks passed or do not apply:"),
     "txt.catalogue_changed": ("注：规则库中该规则已更新，整改建议取自当前版本。", "Note: the rule changed in the catalogue since the scan; the advice is from the current version."),
     "chart.trend": ("合规率（%）", "Compliance rate (%)"),
     "chart.families": ("各控制类别合规率（%）", "Compliance rate by control family (%)"),

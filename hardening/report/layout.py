@@ -14,6 +14,7 @@ from hardening.report.model import SEVERITY_LIST, STATUSES
 
 MATRIX_SYMBOLS = {"pass": "√", "fail": "×", "error": "?", "manual": "M", "waived": "W", "notapplicable": "-"}
 EVIDENCE_LINES = 8
+COMPACT_HOSTS = 20  # above this many hosts, passed checks are listed by id only
 TEXT_LIMIT = 600
 
 
@@ -197,7 +198,10 @@ def _scan_sections(data: dict, t: Strings) -> list:
                 passed.append(f)
                 continue
             blocks.append(_finding_block(f, data["rules"].get(f["rule_id"], {}), t))
-        if passed:
+        if passed and len(data["hosts"]) > COMPACT_HOSTS:  # a fleet: ids only, to keep the PDF small
+            blocks.append(_para(t("txt.passed_list") + " " + ", ".join(
+                f["rule_id"] + ("" if f["status"] == "pass" else f" ({t.status(f['status'])})") for f in passed)))
+        elif passed:
             blocks.append(_para(t("txt.passed_list")))
             blocks.append(_table("passed", [t("col.rule_id"), t("col.title"), t("col.status")],
                                  [[f["rule_id"], t.text(data["rules"].get(f["rule_id"], {}).get("title")), f["status"]]

@@ -53,7 +53,7 @@ def rule_table(meta: dict[str, dict], catalog: dict[str, Rule] | None) -> dict[s
             "title": {"zh": m["title_zh"], "en": m["title_en"]},
             "severity": m["severity"],
             "clauses": list(m["clauses"]),
-            "families": families_of(m["clauses"], tags),
+            "families": families_of(m["clauses"], tags, _other_references(current)),
             "tags": tags,
             "fix": current.fix.as_dict() if current and current.fix else None,
             "rationale": current.rationale.as_dict() if current else None,
@@ -61,6 +61,11 @@ def rule_table(meta: dict[str, dict], catalog: dict[str, Rule] | None) -> dict[s
             "catalogue": "same" if current and current.digest == m["digest"] else ("changed" if current else "missing"),
         }
     return rules
+
+
+def _other_references(rule: Rule | None) -> list[str]:
+    other = (rule.references or {}).get("other") if rule else None
+    return [str(x) for x in other] if isinstance(other, list) else ([str(other)] if other else [])
 
 
 def _family_rows(per_rule: dict[str, Counter], rules: dict[str, dict]) -> list[dict]:

@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
 from hardening.errors import HardeningError, InputError
-from hardening.report.files import write_all, write_secret
+from hardening.report.files import write_all
 
 KEY_FILE, CERT_FILE, CHAIN_FILE = "signing-key.pem", "signing-cert.pem", "ca-chain.pem"
 MANIFEST_SCHEMA = "hardening-manifest/1"
@@ -181,7 +181,6 @@ class SigningKey:
         self.info = cert_info(self.cert)
 
     def sign_pdf(self, pdf: bytes, reason: str, box: tuple[int, int, int, int]) -> bytes:
-        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
         from pyhanko.sign import fields, signers
 
         meta = signers.PdfSignatureMetadata(field_name="HardeningReportSignature", md_algorithm="sha256",

@@ -111,7 +111,6 @@ def render(document: dict) -> bytes:
         cover.cell(row=r, column=2, value=_clean(value))
     cover.column_dimensions["A"].width, cover.column_dimensions["B"].width = 18, 70
     finding_rows = []
-    finding_columns = None
     for section in document["sections"]:
         blocks = section["blocks"]
         matrix = next((b for b in blocks if b["type"] == "matrix"), None)

@@ -3,8 +3,8 @@
 Line 1 is the signature record ``{"format", "key", "sha256", "signature"}``; the Ed25519
 signature covers the exact bytes of everything after line 1. Line 2 is the header (creation,
 host, the expanded policy, counts, acceptance history). Then one line per object, sorted:
-``"<path as a JSON string>"<TAB>{attributes}``. Entries stay as text in memory and are parsed
-on demand, which keeps 100,000 objects in a few tens of MB.
+``"<path as a JSON string>"<TAB>{attributes}``. Entries stay as compact JSON bytes in memory
+and are parsed on demand, which keeps 100,000 objects in a few tens of MB.
 """
 
 from __future__ import annotations
@@ -29,12 +29,15 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _line(path: str, entry: dict) -> str:
-    return json.dumps(path) + "\t" + json.dumps(entry, sort_keys=True, separators=(",", ":"))
+_decode = json.JSONDecoder().decode
+
+
+def _value(entry: dict) -> bytes:
+    return json.dumps(entry, sort_keys=True, separators=(",", ":")).encode()
 
 
 class Baseline:
-    def __init__(self, header: dict, lines: dict[str, str], keys: list[str] | None = None):
+    def __init__(self, header: dict, lines: dict[str, bytes], keys: list[str] | None = None):
         self.header = header
         self.lines = lines
         self.keys = keys if keys is not None else sorted(lines)
@@ -42,8 +45,8 @@ class Baseline:
 
     # -- reading -----------------------------------------------------------------------------
     def get(self, path: str) -> dict | None:
-        line = self.lines.get(path)
-        return None if line is None else json.loads(line[line.index("\t") + 1:])
+        value = self.lines.get(path)
+        return None if value is None else _decode(value.decode())
 
     def under(self, path: str) -> list[str]:
         """Keys equal to ``path`` or below it."""
@@ -78,27 +81,35 @@ class Baseline:
         if record.get("key") != keys.fingerprint():
             raise UntrustedError(f"{path}: signed by key {record.get('key')}, not by this watcher's key "
                                  f"{keys.fingerprint()} (replaced)")
+        body = memoryview(data)[len(first) + len(sep):]
         keys.verify(body, str(record.get("signature", "")), str(path))
         if hashlib.sha256(body).hexdigest() != record.get("sha256"):
             raise UntrustedError(f"{path}: digest does not match the signed record")
-        text = body.decode("utf-8")
-        rows = text.split("\n")
-        header = json.loads(rows[0])
-        lines: dict[str, str] = {}
+        start = len(first) + len(sep)
+        end = data.find(b"\n", start)
+        header = json.loads(data[start:end])
+        lines: dict[str, bytes] = {}
         ordered = []
-        for row in rows[1:]:
-            if not row:
+        loads = json.loads
+        while True:
+            start = end + 1
+            end = data.find(b"\n", start)
+            if end < 0:
+                break
+            if end == start:
                 continue
-            p = json.loads(row[:row.index("\t")])
-            lines[p] = row
+            tab = data.find(b"\t", start, end)
+            p = loads(data[start:tab])
+            lines[p] = data[tab + 1:end]
             ordered.append(p)
+        del body, data
         baseline = cls(header, lines, ordered)
         baseline.signature = record
         return baseline
 
     @classmethod
     def build(cls, policy: Policy, entries: Iterable[tuple[str, dict]], extra: dict | None = None) -> "Baseline":
-        lines = {p: _line(p, e) for p, e in entries}
+        lines = {p: _value(e) for p, e in entries}
         header = {"created": now(), "host": socket.gethostname(), "tool_version": __version__,
                   "policy": policy.to_dict(), "policy_digest": policy.digest(), "entries": len(lines),
                   "accepted": []}
@@ -114,12 +125,13 @@ class Baseline:
             return
         if path not in self.lines:
             bisect.insort(self.keys, path)
-        self.lines[path] = _line(path, entry)
+        self.lines[path] = _value(entry)
 
     def save(self, path: Path, keys: KeyPair) -> None:
         self.header["entries"] = len(self.lines)
-        body = "\n".join([json.dumps(self.header, sort_keys=True)] + [self.lines[k] for k in self.keys]) + "\n"
-        body_bytes = body.encode("utf-8")
+        dumps, lines = json.dumps, self.lines
+        body_bytes = b"\n".join([dumps(self.header, sort_keys=True).encode()]
+                                + [dumps(k).encode() + b"\t" + lines[k] for k in self.keys]) + b"\n"
         record = {"format": FORMAT, "key": keys.fingerprint(), "sha256": hashlib.sha256(body_bytes).hexdigest(),
                   "signature": keys.sign(body_bytes)}
         path = Path(path)

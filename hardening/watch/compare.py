@@ -105,7 +105,7 @@ def differences(rule: PathRule | None, old: dict, new: dict) -> dict:
 
 def event(path: str, rule: PathRule | None, old: dict | None, new: dict | None) -> dict | None:
     """The event for one object, or None when it matches the baseline."""
-    if old is None and new is None:
+    if old is None and new is None or old == new:
         return None
     kind = kind_of(path) if path.startswith("@") else "file"
     record = {"kind": kind, "path": show(path), "severity": rule.severity if rule else "high"}
@@ -119,6 +119,8 @@ def event(path: str, rule: PathRule | None, old: dict | None, new: dict | None) 
     elif new is None:
         record.update(event="removed", before=describe(old, hash_name))
     else:
+        if old == new:
+            return None
         changes = differences(rule, old, new)
         if not changes:
             return None

@@ -48,6 +48,7 @@ class Daemon:
         self.wds: dict[int, str] = {}
         self.state_wd = -2
         self.limit_hit = False
+        self._limit_reported = False
         self.unwatched = 0
         self.stopping = False
         self.reload = False
@@ -135,6 +136,9 @@ class Daemon:
     def _limit(self, why: str) -> None:
         if not self.limit_hit:
             self.limit_hit = True
+            if self._limit_reported:
+                return            # said once; `watch status` keeps showing it
+            self._limit_reported = True
             self._emit([{"event": "watch_limit", "kind": "watcher", "path": "", "severity": "medium",
                          "message": f"inotify watch limit reached: {why}; directories beyond it are checked only "
                                     f"by the periodic full rescan every {self.rescan_interval} s"}])

@@ -12,7 +12,7 @@ import os
 import signal
 import socket
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterator
 
 from hardening.errors import InputError
 from hardening.watch import system
@@ -82,12 +82,23 @@ class Comparator:
         self.baseline = baseline
         self.policy: Policy = baseline.policy
         self.problems = problems
-        self.scanner = Scanner(self.policy, problems, jobs, reuse=None if full else baseline.get, on_dir=on_dir)
+        self._parsed: dict = {}         # baseline entries parsed for the quick path, reused for the comparison
+        self.scanner = Scanner(self.policy, problems, jobs, reuse=None if full else self._reuse, on_dir=on_dir)
         self.scanner.skip = skip
         self.skip = skip
 
     def close(self) -> None:
         self.scanner.close()
+
+    def _reuse(self, path: str) -> dict | None:
+        old = self._parsed[path] = self.baseline.get(path)
+        return old
+
+    def _old(self, path: str) -> dict | None:
+        try:
+            return self._parsed.pop(path)
+        except KeyError:
+            return self.baseline.get(path)
 
     def _under_unlisted(self, path: str) -> bool:
         return any(path.startswith(d.rstrip("/") + "/") for d in self.scanner.unlisted)
@@ -96,9 +107,10 @@ class Comparator:
         """(path, observed entry, event-or-None) for every file object in the policy; streams."""
         seen = set()
         self.scanner.unlisted.clear()
+        self._parsed.clear()
         for path, rule, entry in self.scanner.observe(self.scanner.walk_all()):
             seen.add(path)
-            yield path, entry, event(path, rule, self.baseline.get(path), entry)
+            yield path, entry, event(path, rule, self._old(path), entry)
         for path in self.baseline.file_keys():
             if path not in seen and not self._under_unlisted(path) and not (self.skip and self.skip(path)):
                 yield path, None, event(path, self.policy.rule_for(path), self.baseline.get(path), None)
@@ -107,16 +119,17 @@ class Comparator:
         """The same for ``path`` (and below it when ``subtree``)."""
         seen = set()
         self.scanner.unlisted.clear()
+        self._parsed.clear()
         walked = self.scanner.walk_scope(path) if subtree else self.scanner.walk_one(path)
         for p, rule, entry in self.scanner.observe(walked):
             seen.add(p)
-            yield p, entry, event(p, rule, self.baseline.get(p), entry)
+            yield p, entry, event(p, rule, self._old(p), entry)
         keys = self.baseline.under(path) if subtree else ([path] if path in self.baseline.lines else [])
         for p in keys:
             if p not in seen and not self._under_unlisted(p) and not (self.skip and self.skip(p)):
                 yield p, None, event(p, self.policy.rule_for(p), self.baseline.get(p), None)
 
-    def system(self, only: Iterable[str] | None = None) -> Iterator[tuple[str, dict | None, dict | None]]:
+    def system(self) -> Iterator[tuple[str, dict | None, dict | None]]:
         current = system_entries(self.policy.system, self.problems)
         keys = set(current) | set(self.baseline.system_keys())
         for key in sorted(keys):
@@ -201,15 +214,15 @@ def init(state: State, policy: Policy, jobs: int | None = None, force: bool = Fa
         state.keys.private()          # refuses a replaced or mismatched key pair before signing anything
         state.keys.check_pin(state.pin)
     problems = Problems()
-    for path, reason in policy.skipped:
-        pass  # optional paths not present are fine; `status` lists them
     scanner = Scanner(policy, problems, jobs)
     try:
-        entries = [(p, e) for p, _rule, e in scanner.observe(scanner.walk_all())]
+        baseline = Baseline.build(policy, ((p, e) for p, _rule, e in scanner.observe(scanner.walk_all())),
+                                  {"created_by": who()})
     finally:
         scanner.close()
-    entries.extend(system_entries(policy.system, problems).items())
-    baseline = Baseline.build(policy, entries, {"created_by": who()})
+    for key, entry in system_entries(policy.system, problems).items():
+        baseline.set(key, entry)
+    entries = baseline.keys
     baseline.save(state.baseline_path, state.keys)
     record = {"event": "baseline_created", "kind": "baseline", "path": str(state.baseline_path), "severity": "info",
               "entries": len(entries), "policy": policy.source, "policy_digest": policy.digest(), "by": who(),

@@ -72,10 +72,7 @@ class PathRule:
     def __post_init__(self):
         self._inc = _compile(self.include) if self.include else None
         self._exc = _compile(self.exclude) if self.exclude else None
-
-    @property
-    def hash(self) -> str | None:
-        return next((a for a in self.attributes if a in HASHES), None)
+        self.hash: str | None = next((a for a in self.attributes if a in HASHES), None)
 
     def excluded(self, path: str, name: str) -> bool:
         return self._exc is not None and _matches(self._exc, path, name)
@@ -88,6 +85,7 @@ class PathRule:
         d = asdict(self)
         for k in ("_inc", "_exc", "line"):
             d.pop(k)
+        d.pop("hash", None)
         d["include"], d["exclude"], d["attributes"] = list(self.include), list(self.exclude), list(self.attributes)
         return d
 
