@@ -3,7 +3,9 @@
     python3 bench/oracle_eval.py [--users 5000] [--profiles 200] [--grants 100000]
 
 Builds a synthetic catalog (the 19c PDB snapshot scaled up: USERS accounts spread over PROFILES
-profiles with DEFAULT inheritance and UNLIMITED limits, GRANTS system/role/PUBLIC grants), then
+profiles with DEFAULT inheritance and UNLIMITED limits, GRANTS system/role/PUBLIC grants, and
+health views at the row caps of their queries: 2,000 tablespaces, 500 blocked sessions and held
+locks, 2,000 transactions, 3,000 invalid-object groups, 1,000 unusable indexes), then
 times, for mlps_l3_oracle + oracle_health:
 
 - live path:    query results -> Raw per fact -> parse -> evaluate (what follows the network)
@@ -68,6 +70,15 @@ def big_catalog(n_users: int, n_profiles: int, n_grants: int, seed: int = 7) -> 
                                 "NO"] for _ in range(third)]
     q["public_exec"]["rows"] = [["SYS", f"PKG_{i:05d}", "EXECUTE"] for i in range(n_grants - 2 * third)] + [
         ["SYS", "UTL_FILE", "EXECUTE"]]
+    # health views at the sizes their queries allow (ROWNUM caps) or a big database has
+    q["tablespaces"]["rows"] = [[f"TS_{i:04d}", "PERMANENT", rnd.randint(1, 30000), 32767, round(rnd.uniform(0, 99), 2)]
+                                for i in range(2000)]
+    q["asm"]["rows"] = [[f"DG{i}", "CONNECTED", "EXTERN", 1_000_000, rnd.randint(0, 1_000_000), 1000] for i in range(20)]
+    q["blocking"]["rows"] = [[i, i, "APP", i + 1, rnd.randint(0, 900), "enq: TX - row lock contention"] for i in range(500)]
+    q["held_locks"]["rows"] = [[i, "APP", "TX", 6, rnd.randint(60, 9000)] for i in range(500)]
+    q["transactions"]["rows"] = [[i, i, "APP", "2026-11-27T10:00:00", rnd.randint(0, 600), 5] for i in range(2000)]
+    q["invalid_objects"]["rows"] = [[f"OWNER{i}", "PACKAGE BODY", rnd.randint(1, 9)] for i in range(3000)]
+    q["unusable_indexes"]["rows"] = [["APP", f"IX_{i}", f"P{i}", "UNUSABLE"] for i in range(1000)]
     return snap
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import getpass
 import json
 import os
@@ -176,10 +177,11 @@ def _run(action: str, bundle_dir: Path, connection_options: dict, timeout: float
     output = script.stdout.decode("utf-8", "replace")
     click.echo(output.rstrip("\n"))
     before = {r["rule_id"]: r["finding"]["status"] for r in bundle.manifest["rules"]}
-    scan_id = store.begin_scan(scan["started_at"], _BaselineRef(bundle.manifest["baseline"]), scan["parameters"],
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()  # the rescan's own time
+    scan_id = store.begin_scan(now, _BaselineRef(bundle.manifest["baseline"]), scan["parameters"],
                                f"{action}:{bundle.id}", [rules[r] for r in before if r in rules])
     store.add_target(scan_id, after)
-    store.finish_scan(scan_id, scan["started_at"], script.rc, {"bundle": bundle.id, "action": action})
+    store.finish_scan(scan_id, now, script.rc, {"bundle": bundle.id, "action": action})
     click.echo(f"\nrescan (stored as scan {scan_id}):" + (f" host error: {after.error}" if after.error else ""))
     for finding in after.findings:
         click.echo(f"  {finding.rule_id}: {before.get(finding.rule_id)} → {finding.status.value}")
