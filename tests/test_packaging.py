@@ -19,6 +19,10 @@ def test_wheel_ships_the_data_and_runs_outside_the_checkout(tmp_path):
     source_rules = {"hardening/data/rules/" + str(p.relative_to(REPO / "rules")) for p in (REPO / "rules").rglob("*.yml")}
     assert shipped_rules == source_rules
     assert "hardening/data/baselines/mlps_l3_linux.yml" in names
+    modules = {str(p.relative_to(REPO)) for p in (REPO / "hardening").rglob("*.py") if "data" not in p.parts}
+    assert modules <= names, f"modules missing from the wheel: {sorted(modules - names)}"
+    assert "hardening/data/remediations/_lib/apply-lib.sh" in names
+    assert "hardening/schemas/scan.schema.json" in names
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
                    check=True, capture_output=True)

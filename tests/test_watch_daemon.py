@@ -43,6 +43,11 @@ def test_real_time_detection_and_clean_shutdown(setup):
     w = Watcher(state, alerts, "--db", tmp / "h.db")
     try:
         w.ready()
+        time.sleep(0.5)
+        cpu = lambda: sum(int(x) for x in Path(f"/proc/{w.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()[11:13])
+        before = cpu()
+        time.sleep(2)
+        assert (cpu() - before) / os.sysconf("SC_CLK_TCK") < 0.02, "idle means (nearly) no CPU: it sleeps in select()"
         target = tree / "etc" / "f1.conf"
         started = time.monotonic()
         target.write_text("value=tampered\n")

@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from hardening.errors import FactError
+from hardening.errors import FactError, InputError
 from hardening.facts.base import Fact, HostContext, Parsed, Raw
 from hardening.facts.records import split_files, text_lines
 
@@ -313,6 +313,13 @@ def yes(value: Any) -> bool | None:
     return None
 
 
+class NotAShellFact(FactError, InputError):
+    """An Oracle SQL fact asked of the shell collector: bad input for a host scan (exit 2, one line)."""
+
+    def __init__(self, message: str):
+        InputError.__init__(self, message)
+
+
 class _OracleFact(Fact):
     """A fact read with SQL. ``queries`` are names in QUERIES; ``optional`` ones may be missing."""
 
@@ -321,8 +328,8 @@ class _OracleFact(Fact):
     optional: ClassVar[tuple[str, ...]] = ()
 
     def shell(self, args: dict):
-        raise FactError(f"{self.name} is an Oracle SQL fact: it is collected over a database session "
-                        "(hardening oracle scan) or by the SQL*Plus script, never by the shell collector")
+        raise NotAShellFact(f"{self.name} is an Oracle SQL fact: scan databases with `hardening oracle scan` "
+                            "(or the SQL*Plus collector), not with the host collector")
 
     def parse(self, raw: Raw, args: dict, ctx: HostContext) -> Parsed:
         tables = Tables(raw)

@@ -17,7 +17,7 @@ from typing import Iterator
 from hardening.errors import InputError
 from hardening.watch import system
 from hardening.watch.baseline import Baseline, now
-from hardening.watch.compare import event, state_digest
+from hardening.watch.compare import event
 from hardening.watch.eventlog import EventLog, deviations
 from hardening.watch.policy import Policy
 from hardening.watch.signing import KeyPair, UntrustedError
@@ -317,7 +317,3 @@ def accept(state: State, paths: list[str], reason: str, by: str | None = None,
         except OSError:
             pass
     return accepted, problems
-
-
-def state_of(entry: dict | None) -> str:
-    return state_digest(entry)

@@ -21,7 +21,7 @@ from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Iterable, Iterator
 
-from hardening.watch.policy import HASHES, PathRule, Policy
+from hardening.watch.policy import PathRule, Policy
 
 _OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
 _NOATIME = getattr(os, "O_NOATIME", 0)
@@ -340,7 +340,3 @@ class Scanner:
                 self.problems.add(path, problem)
             if entry is not None:
                 yield path, rule, entry
-
-
-def entry_algorithm(rule: PathRule) -> str | None:
-    return next((a for a in rule.attributes if a in HASHES), None)
