@@ -115,7 +115,8 @@ def test_split_files_refuses_bad_streams(data: bytes, message: str):
 SAMPLE_ARGS = {"files.KeyValue": {"path": "/etc/login.defs"}, "files.Metadata": {"path": "/etc/passwd"},
                "network.ServiceStates": {"units": ["sshd.service"]}, "backup.Jobs": {"agents": ["rsync"]},
                "backup.RecentArchive": {"dirs": ["/backup"]}, "filesystem.Paths": {"paths": ["/etc"]},
-               "filesystem.SpecialFiles": {"paths": ["/"]}, "resources.DiskUsage": {"paths": ["/"]}}
+               "filesystem.SpecialFiles": {"paths": ["/"]}, "resources.DiskUsage": {"paths": ["/"]},
+               "oracle.ProfileLimit": {"resource": "FAILED_LOGIN_ATTEMPTS"}}
 HOSTILE_OUTPUTS = {
     "huge_line": b"A" * 2_000_000 + b"\n",
     "binary": bytes(range(256)) * 64,

@@ -237,6 +237,19 @@ def test_cli_offline_collector_round_trip(tmp_path):
     assert statuses["oracle_profile_failed_login_attempts"] == "error"
 
 
+def test_issue_commands_collect_script_oracle_and_evaluate(tmp_path):
+    """The literal commands: `hardening collect-script --oracle` and `hardening evaluate bundle.txt`."""
+    script = hardening("collect-script", "--oracle")
+    assert script.returncode == 0 and "SET ECHO OFF" in script.stdout and script.stdout.rstrip().endswith("EXIT")
+    bundle = tmp_path / "bundle.txt"
+    bundle.write_text(run_sqlplus(script.stdout, load_snapshot("12c_noncdb")), encoding="utf-8")
+    generic = hardening("evaluate", str(bundle), "--no-store", "--format", "json")
+    specific = hardening("oracle", "evaluate", str(bundle), "--no-store", "--format", "json")
+    assert generic.returncode == specific.returncode == 1, generic.stderr
+    findings = lambda run: {f["rule_id"]: f["status"] for f in json.loads(run.stdout)["targets"][0]["findings"]}  # noqa: E731
+    assert findings(generic) == findings(specific) and len(findings(generic)) >= 30
+
+
 def test_cli_audit_account_sql():
     run = hardening("oracle", "audit-account-sql", "--user", "mlps_scan")
     assert run.returncode == 0

@@ -258,6 +258,10 @@ def test_missing_path_unreadable_file_symlink_loop_non_utf8_name(tmp_path):
                    capture_output=True)
     doc = json.loads(hw("check", "--state-dir", box.state, "--no-db", "--format", "json").stdout)
     assert shown not in {c["path"] for c in doc["changes"]}
+    # a state directory this user cannot read: one line, exit 2
+    os.chown(box.state, 65534, 65534)
+    done = hw("check", "--state-dir", box.state, "--no-db", unprivileged=True, check_rc=2)
+    assert "permission denied" in done.stderr and len(done.stderr.strip().splitlines()) == 1
 
 
 def test_symlink_loops_inside_the_tree_do_not_trap_the_walk(box):
@@ -267,6 +271,20 @@ def test_symlink_loops_inside_the_tree_do_not_trap_the_walk(box):
     box.init()
     got = box.changes(rc=0)
     assert got == {}
+
+
+def test_bind_mount_loop_is_reported_and_not_entered_twice(box):
+    populate(box.tree)
+    (box.tree / "etc" / "again").mkdir()
+    # in a private mount namespace: the tree mounted inside itself (a directory loop without symlinks)
+    script = (f"mount --bind {box.tree} {box.tree}/etc/again && "
+              f"exec {sys.executable} -m hardening watch init --policy {box.policy} --state-dir {box.state}")
+    done = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", script], capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+                          timeout=60)
+    assert done.returncode == 3, done.stderr
+    assert f"{box.tree}/etc/again: directory loop (already visited through another path)" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 # ------------------------------------------------------------------------------------ hashing
@@ -358,6 +376,23 @@ def test_modified_or_replaced_baseline_is_refused_and_alerted(box):
     (box.state / "signing.pub").write_bytes(b"")
     baseline.write_bytes(original)
     hw("check", "--state-dir", box.state, "--no-db", check_rc=2)      # an empty public key is not trusted either
+
+
+def test_passphrase_protected_key(box):
+    populate(box.tree)
+    secret = {"HARDENING_WATCH_PASSPHRASE": "correct horse"}
+    hw("init", "--policy", box.policy, "--state-dir", box.state, extra_env=secret, check_rc=0)
+    assert b"ENCRYPTED" in (box.state / "signing.key").read_bytes()
+    assert (box.state / "signing.key").stat().st_mode & 0o777 == 0o600
+    (box.tree / "etc" / "a.conf").write_text("changed\n")
+    hw("check", "--state-dir", box.state, "--no-db", extra_env=secret, check_rc=1)
+    # without it the baseline still verifies (public key), but nothing can be signed: one line, exit 2
+    done = hw("accept", "--state-dir", box.state, "-m", "x", check_rc=2)
+    assert "passphrase-protected" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    done = hw("accept", "--state-dir", box.state, "-m", "x", extra_env={"HARDENING_WATCH_PASSPHRASE": "wrong"},
+              check_rc=2)
+    assert "wrong passphrase" in done.stderr
+    hw("run", "--state-dir", box.state, "--no-db", check_rc=2)
 
 
 def test_event_log_alteration_removal_and_truncation_are_detected(box):

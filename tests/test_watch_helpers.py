@@ -20,13 +20,15 @@ def env() -> dict:
     return e
 
 
-def hw(*args, check_rc: int | None = None, timeout: float = 120, unprivileged: bool = False) -> subprocess.CompletedProcess:
+def hw(*args, check_rc: int | None = None, timeout: float = 120, unprivileged: bool = False,
+       extra_env: dict | None = None) -> subprocess.CompletedProcess:
     """`python -m hardening watch ARGS`; never a traceback. ``unprivileged``: root without the
     capabilities that bypass file permissions (so a file of another user with mode 0600 is unreadable)."""
     cmd = [sys.executable, "-m", "hardening", "watch", *map(str, args)]
     if unprivileged:
         cmd = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", *cmd]
-    done = subprocess.run(cmd, capture_output=True, text=True, env=env(), timeout=timeout, cwd=str(REPO))
+    done = subprocess.run(cmd, capture_output=True, text=True, env={**env(), **(extra_env or {})}, timeout=timeout,
+                          cwd=str(REPO))
     assert "Traceback" not in done.stderr, done.stderr
     assert "internal error" not in done.stderr, done.stderr
     if check_rc is not None:

@@ -17,18 +17,12 @@ from hardening.oracle.account import audit_account_sql
 from hardening.oracle.collect import evaluate_results, oracle_plan, scan_database, split_rules
 from hardening.oracle.sqlplus import build_sqlplus_script, decode_bundle, read_sqlplus_bundle
 from hardening.oracle.target import load_database_inventory, parse_oracle_target
+from hardening.cli.connect import with_options
 from hardening.scan import TargetResult, scan_one
 from hardening.secrets import Secret
 
 DEFAULT_ORACLE_BASELINE = "mlps_l3_oracle"
 
-
-def with_options(options):
-    def decorate(func):
-        for option in reversed(options):
-            func = option(func)
-        return func
-    return decorate
 
 oracle_options = [
     click.option("--baseline", "-b", default=DEFAULT_ORACLE_BASELINE, show_default=True, help="Baseline name or YAML file."),

@@ -195,7 +195,8 @@ def _by_baseline(hosts: list[_Host], default: str) -> dict[str, list[_Host]]:
 
 @click.command("collect-script")
 @with_options(common_scan_options)
-def collect_script(baseline, only_rules, var, rules_dir, baselines_dir):
+@click.option("--oracle", is_flag=True, help="A SQL*Plus script for an Oracle database (baseline mlps_l3_oracle).")
+def collect_script(baseline, only_rules, var, rules_dir, baselines_dir, oracle):
     """Print a POSIX sh collector to run by hand on a host you cannot reach (e.g. behind a bastion).
 
     The script only reads; it prints one JSON bundle for `hardening evaluate`.
@@ -205,7 +206,14 @@ def collect_script(baseline, only_rules, var, rules_dir, baselines_dir):
       hardening collect-script --baseline mlps_l3_linux > collect.sh
       # on the host, as root:  sh collect.sh > bundle.json
       hardening evaluate bundle.json
+      hardening collect-script --oracle > collect.sql   # sqlplus -s user@db @collect.sql > bundle.txt
     """
+    if oracle:
+        from hardening.cli.oracle import DEFAULT_ORACLE_BASELINE, oracle_script_text
+
+        chosen = DEFAULT_ORACLE_BASELINE if baseline == DEFAULT_BASELINE else baseline
+        click.echo(oracle_script_text(chosen, only_rules, var, rules_dir, baselines_dir), nl=False)
+        return
     rules, base, params = _prepare(baseline, rules_dir, baselines_dir, var, only_rules)
     plan = make_plan(needed_facts(rules, params))
     click.echo(build_offline_script(plan, new_marker(), base.id), nl=False)
@@ -227,11 +235,22 @@ def collect_script(baseline, only_rules, var, rules_dir, baselines_dir):
 def evaluate(bundle, baseline, only_rules, var, rules_dir, baselines_dir, name, no_store, verbose, fmt, lang, db):
     """Evaluate a facts bundle made by a `collect-script` run, and store it like a scan.
 
+    Takes the JSON bundle of the shell collector or the output of the SQL*Plus collector
+    (`collect-script --oracle`); the kind is recognised from the content.
+
     \b
-    Example:
+    Examples:
       hardening evaluate bundle.json --format json
+      hardening evaluate bundle.txt                     # from sqlplus -s user@db @collect.sql
     """
     text = Path(bundle).read_text(encoding="utf-8", errors="replace")
+    from hardening.oracle.sqlplus import decode_bundle, is_sqlplus_bundle
+
+    if is_sqlplus_bundle(text):  # the output of `collect-script --oracle` run through SQL*Plus
+        from hardening.cli.oracle import evaluate_and_store
+
+        sys.exit(evaluate_and_store(decode_bundle(Path(bundle).read_bytes()), bundle, baseline, only_rules, var,
+                                    rules_dir, baselines_dir, name, no_store, verbose, fmt, lang, db))
     plan, raws, _marker, bundle_baseline = read_bundle(text, bundle)
     rules, base, params = _prepare(baseline or bundle_baseline or DEFAULT_BASELINE, rules_dir, baselines_dir,
                                    var, only_rules)

@@ -23,7 +23,8 @@ def _state_default() -> str:
     return os.environ.get("HARDENING_WATCH_STATE_DIR", DEFAULT_STATE_DIR)
 
 
-state_option = click.option("--state-dir", type=click.Path(file_okay=False, path_type=Path), default=_state_default,
+state_option = click.option("--state-dir", type=click.Path(file_okay=False, readable=False, path_type=Path),
+                            default=_state_default,
                             show_default="$HARDENING_WATCH_STATE_DIR or /var/lib/hardening/watch",
                             help="Key pair, signed baseline, event log.")
 pin_option = click.option("--expect-key", metavar="FINGERPRINT", default=None,
@@ -73,7 +74,19 @@ def _untrusted(exc) -> None:
     sys.exit(EXIT_USAGE)
 
 
-@click.group()
+class _Group(click.Group):
+    """OS errors (a state directory of another user, a full disk) become one line, exit 2."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except PermissionError as exc:
+            raise HardeningError(f"{exc.filename or ''}: permission denied (the watcher normally runs as root)") from None
+        except OSError as exc:
+            raise HardeningError(f"{exc.filename or ''}: {exc.strerror or exc}") from None
+
+
+@click.group(cls=_Group)
 def watch():
     """Integrity watcher: signed baseline of files and system objects, checked in real time and periodically.
 

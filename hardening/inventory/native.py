@@ -20,7 +20,7 @@ from hardening.inventory.tree import GroupTree
 from hardening.inventory.model import HOST_VARIABLES
 from hardening.yamlio import line_of
 
-TOP_KEYS = {"defaults", "groups", "hosts"}
+TOP_KEYS = {"defaults", "groups", "hosts", "databases"}  # databases: read by `hardening oracle scan`
 GROUP_KEYS = {"vars", "tags", "hosts", "children"}
 
 
