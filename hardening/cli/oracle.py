@@ -15,9 +15,10 @@ from hardening.cli.scan import _now, _prepare, _store_and_report
 from hardening.errors import InputError
 from hardening.oracle.account import audit_account_sql
 from hardening.oracle.collect import evaluate_results, oracle_plan, scan_database, split_rules
-from hardening.oracle.sqlplus import build_sqlplus_script, decode_bundle, read_sqlplus_bundle
+from hardening.oracle.sqlplus import build_sqlplus_script, read_sqlplus_bundle
 from hardening.oracle.target import load_database_inventory, parse_oracle_target
 from hardening.cli.connect import with_options
+from hardening.cli.scan import evaluate
 from hardening.scan import TargetResult, scan_one
 from hardening.secrets import Secret
 
@@ -192,31 +193,6 @@ def oracle_script_text(baseline: str = DEFAULT_ORACLE_BASELINE, only_rules=(), v
     return build_sqlplus_script(oracle_plan(rules, params), base.id)
 
 
-@oracle.command("evaluate")
-@click.argument("bundle", type=click.Path(exists=True, dir_okay=False))
-@click.option("--baseline", "-b", default=None, help="Baseline (default: the one the script was made for).")
-@click.option("--rule", "only_rules", multiple=True, help="Only these rule ids (repeatable).")
-@click.option("--var", multiple=True, metavar="NAME=VALUE", help="Override a baseline parameter (repeatable).")
-@rules_dir_option
-@baselines_dir_option
-@click.option("--name", default=None, help="Database name to record (default: PDB/database name from the bundle).")
-@click.option("--no-store", is_flag=True, help="Do not record the result in the history database.")
-@click.option("--verbose", "-v", is_flag=True, help="Show passing and not-applicable findings too.")
-@format_option
-@lang_option
-@db_option
-def oracle_evaluate(bundle, baseline, only_rules, var, rules_dir, baselines_dir, name, no_store, verbose, fmt, lang, db):
-    """Evaluate the output of the SQL*Plus collector and store it like a live scan.
-
-    \b
-    Example:
-      hardening oracle evaluate bundle.txt --format json
-    """
-    text = decode_bundle(Path(bundle).read_bytes())
-    sys.exit(evaluate_and_store(text, bundle, baseline, only_rules, var, rules_dir, baselines_dir, name, no_store,
-                                verbose, fmt, lang, db))
-
-
 def evaluate_and_store(text, bundle, baseline, only_rules, var, rules_dir, baselines_dir, name, no_store, verbose, fmt,
                        lang, db) -> int:
     """Evaluate a SQL*Plus bundle, store it, print it; returns the exit status (also for `hardening evaluate`)."""
@@ -274,3 +250,7 @@ def oracle_audit_account_sql(user, cdb_common):
       hardening oracle audit-account-sql --user MLPS_SCAN > create_mlps_scan.sql
     """
     click.echo(audit_account_sql(user, cdb_common), nl=False)
+
+
+# `hardening oracle evaluate` is `hardening evaluate`, which recognises SQL*Plus bundles itself
+oracle.add_command(evaluate, name="evaluate")

@@ -1,7 +1,8 @@
 """The signed baseline: one file, written atomically.
 
-Line 1 is the signature record ``{"format", "key", "sha256", "signature"}``; the Ed25519
-signature covers the exact bytes of everything after line 1. Line 2 is the header (creation,
+Line 1 is the signature record ``{"format", "key", "sha256", "signature"}``: ``sha256`` is the
+digest of the exact bytes of everything after line 1, and the Ed25519 signature covers the format
+name and that digest (so the body can be written and verified as a stream). Line 2 is the header (creation,
 host, the expanded policy, counts, acceptance history). Then one line per object, sorted:
 ``"<path as a JSON string>"<TAB>{attributes}``. Entries stay as compact JSON bytes in memory
 and are parsed on demand, which keeps 100,000 objects in a few tens of MB.
@@ -30,6 +31,16 @@ def now() -> str:
 
 
 _decode = json.JSONDecoder().decode
+
+
+def _signed_message(sha256_hex: str) -> bytes:
+    """What the Ed25519 key signs: the format and the sha256 of the exact bytes after line 1."""
+    return f"{FORMAT}\0sha256:{sha256_hex}".encode()
+
+
+def _record(key: str, sha256_hex: str, signature: str) -> bytes:
+    return json.dumps({"format": FORMAT, "key": key, "sha256": sha256_hex, "signature": signature},
+                      sort_keys=True).encode() + b"\n"
 
 
 def _value(entry: dict) -> bytes:
@@ -82,9 +93,12 @@ class Baseline:
             raise UntrustedError(f"{path}: signed by key {record.get('key')}, not by this watcher's key "
                                  f"{keys.fingerprint()} (replaced)")
         body = memoryview(data)[len(first) + len(sep):]
-        keys.verify(body, str(record.get("signature", "")), str(path))
-        if hashlib.sha256(body).hexdigest() != record.get("sha256"):
-            raise UntrustedError(f"{path}: digest does not match the signed record")
+        digest = hashlib.sha256(body).hexdigest()
+        del body
+        if digest != record.get("sha256"):
+            raise UntrustedError(f"{path}: signature does not verify (modified or replaced): the content's "
+                                 "sha256 is not the signed one")
+        keys.verify(_signed_message(digest), str(record.get("signature", "")), str(path))
         start = len(first) + len(sep)
         end = data.find(b"\n", start)
         header = json.loads(data[start:end])
@@ -102,7 +116,7 @@ class Baseline:
             p = loads(data[start:tab])
             lines[p] = data[tab + 1:end]
             ordered.append(p)
-        del body, data
+        del data
         baseline = cls(header, lines, ordered)
         baseline.signature = record
         return baseline
@@ -128,19 +142,36 @@ class Baseline:
         self.lines[path] = _value(entry)
 
     def save(self, path: Path, keys: KeyPair) -> None:
+        """Stream the body to a temporary file (hashing it as it goes), then overwrite the fixed-length
+        first line with the signature record and rename: memory stays flat, the swap is atomic."""
         self.header["entries"] = len(self.lines)
         dumps, lines = json.dumps, self.lines
-        body_bytes = b"\n".join([dumps(self.header, sort_keys=True).encode()]
-                                + [dumps(k).encode() + b"\t" + lines[k] for k in self.keys]) + b"\n"
-        record = {"format": FORMAT, "key": keys.fingerprint(), "sha256": hashlib.sha256(body_bytes).hexdigest(),
-                  "signature": keys.sign(body_bytes)}
+        placeholder = _record(keys.fingerprint(), "0" * 64, "A" * 86 + "==")
         path = Path(path)
         tmp = path.with_name(path.name + ".tmp")
+        digest = hashlib.sha256()
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as f:
-            f.write(json.dumps(record, sort_keys=True).encode() + b"\n")
-            f.write(body_bytes)
+            f.write(placeholder)
+            chunk = [dumps(self.header, sort_keys=True).encode() + b"\n"]
+            for k in self.keys:
+                chunk.append(dumps(k).encode() + b"\t" + lines[k] + b"\n")
+                if len(chunk) >= 4096:
+                    data = b"".join(chunk)
+                    digest.update(data)
+                    f.write(data)
+                    chunk = []
+            data = b"".join(chunk)
+            digest.update(data)
+            f.write(data)
+            hexdigest = digest.hexdigest()
+            signature = keys.sign(_signed_message(hexdigest))
+            final = _record(keys.fingerprint(), hexdigest, signature)
+            assert len(final) == len(placeholder)
+            f.seek(0)
+            f.write(final)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
+        record = json.loads(final)
         self.signature = record
