@@ -1,7 +1,8 @@
 """Discover scenario scripts and scan sandbox hosts over SSH for their verdicts.
 
-A scenario is ``tests/scenarios/<rule_id>/<state>.<pass|fail|notapplicable|error>.sh``.
-Header lines ``# params = name=value,name=value`` become ``--var`` options of the scan.
+A scenario is ``tests/scenarios/<rule_id>/<state>.<pass|fail|notapplicable|error|manual>.sh``.
+Header lines ``# params = name=value,name=value`` become ``--var`` options of the scan, and
+``# include = NAME`` puts ``tests/scenarios/_include/NAME.sh`` (a shared starting state) first.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
+INCLUDES = SCENARIOS / "_include"
 REPO = SCENARIOS.parent.parent
 VERDICTS = ("pass", "fail", "notapplicable", "error", "manual")
 _NAME = re.compile(r"^(?P<state>[A-Za-z0-9_-]+)\.(?P<verdict>" + "|".join(VERDICTS) + r")\.sh$")
@@ -31,7 +33,10 @@ class Scenario:
         return f"{self.rule_id}/{self.state}.{self.verdict}"
 
     def script(self) -> str:
-        return self.path.read_text(encoding="utf-8")
+        text = self.path.read_text(encoding="utf-8")
+        included = [(INCLUDES / f"{name.strip()}.sh").read_text(encoding="utf-8")
+                    for name in re.findall(r"^#\s*include\s*=\s*(\S+)\s*$", text, re.MULTILINE)]
+        return "".join(included) + text
 
     def params(self) -> list[str]:
         for line in self.script().splitlines():
@@ -44,6 +49,8 @@ class Scenario:
 def discover() -> list[Scenario]:
     found = []
     for path in sorted(SCENARIOS.glob("*/*.sh")):
+        if path.parent == INCLUDES:
+            continue
         match = _NAME.match(path.name)
         if not match:
             raise ValueError(f"{path}: scenario names are <state>.<{'|'.join(VERDICTS)}>.sh")
