@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from hardening.errors import FactError
+from hardening.facts.records import joined_lines
 from hardening.facts.base import Fact, HostContext, Parsed, Raw
 from hardening.facts.files import glob_quote
 
@@ -161,21 +162,7 @@ def _control(token: str) -> str | dict:
 
 def logical_lines(lines: list[str]) -> list[tuple[int, str]]:
     """Physical lines joined the way libpam does: cut at ``#``, then join ``\\``-continued lines."""
-    result, buffer, start = [], "", 0
-    for number, line in enumerate(lines, start=1):
-        line = line.replace("\r", "").split("#", 1)[0]
-        if not buffer:
-            start = number
-        if line.rstrip().endswith("\\"):
-            buffer += line.rstrip()[:-1] + " "
-            continue
-        buffer += line
-        if buffer.strip():
-            result.append((start, buffer.strip()))
-        buffer = ""
-    if buffer.strip():
-        result.append((start, buffer.strip()))
-    return result
+    return joined_lines(lines, lambda line, first: line.split("#", 1)[0])
 
 
 def parse_pam_file(name: str, lines: list[str]) -> list[PamLine]:

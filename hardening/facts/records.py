@@ -44,3 +44,26 @@ def strip_comment(line: str) -> str:
         if ch == "#" and i > 0 and stripped[i - 1] in " \t":
             return stripped[:i].rstrip()
     return stripped
+
+
+def joined_lines(lines: list[str], uncomment) -> list[tuple[int, str]]:
+    """Logical lines: ``uncomment(line, first)`` drops comments (``first``: the line starts a
+    logical line), then ``\\``-continued lines are joined; each with the line it starts on."""
+    result, buffer, start = [], "", 0
+    for number, line in enumerate(lines, start=1):
+        line = line.replace("\r", "")
+        if not buffer:
+            start = number
+        line = uncomment(line, not buffer)
+        if line is None:
+            continue
+        if line.rstrip().endswith("\\"):
+            buffer += line.rstrip()[:-1] + " "
+            continue
+        buffer += line
+        if buffer.strip():
+            result.append((start, buffer.strip()))
+        buffer = ""
+    if buffer.strip():
+        result.append((start, buffer.strip()))
+    return result

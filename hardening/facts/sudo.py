@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from hardening.errors import FactError
+from hardening.facts.records import joined_lines
 from hardening.facts.base import Fact, HostContext, Parsed, Raw
 from hardening.facts.pam import parse_text_files
 
@@ -38,27 +39,17 @@ visudo -V 2>/dev/null | sed -n '1s/^/VERSION /p'
 :"""
 
 
+def _uncomment(line: str, first: bool) -> str | None:
+    """``#include`` and ``#<uid>`` are not comments in sudoers."""
+    stripped = line.strip()
+    if first and stripped.startswith("#") and not _INCLUDE.match(stripped) and not re.match(r"^#\d", stripped):
+        return None
+    return re.sub(r"(^|\s)#(?!\d).*$", r"\1", line) if not _INCLUDE.match(stripped) else line
+
+
 def _logical(lines: list[str]) -> list[tuple[int, str]]:
-    """Join backslash continuations and drop comments (``#include`` and ``#<uid>`` are not comments)."""
-    result, buffer, start = [], "", 0
-    for number, line in enumerate(lines, start=1):
-        line = line.replace("\r", "")
-        if not buffer:
-            start = number
-            stripped = line.strip()
-            if stripped.startswith("#") and not _INCLUDE.match(stripped) and not re.match(r"^#\d", stripped):
-                continue
-        line = re.sub(r"(^|\s)#(?!\d).*$", r"\1", line) if not _INCLUDE.match(line.strip()) else line
-        if line.rstrip().endswith("\\"):
-            buffer += line.rstrip()[:-1] + " "
-            continue
-        buffer += line
-        if buffer.strip():
-            result.append((start, buffer.strip()))
-        buffer = ""
-    if buffer.strip():
-        result.append((start, buffer.strip()))
-    return result
+    """Join backslash continuations and drop comments."""
+    return joined_lines(lines, _uncomment)
 
 
 def _split_list(text: str) -> list[str]:

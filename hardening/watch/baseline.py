@@ -77,46 +77,48 @@ class Baseline:
     # -- loading and saving ------------------------------------------------------------------
     @classmethod
     def load(cls, path: Path, keys: KeyPair, pin: str | None = None) -> "Baseline":
-        """Verify the signature over the exact bytes, then parse. Anything wrong: UntrustedError."""
+        """Read line by line (hashing the exact bytes as they come), verify the signature, and only
+        then hand the entries out. Anything wrong: UntrustedError."""
         try:
-            data = Path(path).read_bytes()
+            f = open(path, "rb")
         except FileNotFoundError:
             raise UntrustedError(f"{path}: no baseline (run `hardening watch init`)") from None
-        keys.check_pin(pin)
-        first, sep, body = data.partition(b"\n")
-        try:
-            record = json.loads(first)
-            assert record.get("format") == FORMAT
-        except (ValueError, AssertionError, AttributeError):
-            raise UntrustedError(f"{path}: not a signed baseline (first line is not a signature record)") from None
-        if record.get("key") != keys.fingerprint():
-            raise UntrustedError(f"{path}: signed by key {record.get('key')}, not by this watcher's key "
-                                 f"{keys.fingerprint()} (replaced)")
-        body = memoryview(data)[len(first) + len(sep):]
-        digest = hashlib.sha256(body).hexdigest()
-        del body
-        if digest != record.get("sha256"):
+        with f:
+            keys.check_pin(pin)
+            first = f.readline()
+            try:
+                record = json.loads(first)
+                assert isinstance(record, dict) and record.get("format") == FORMAT
+            except (ValueError, AssertionError):
+                raise UntrustedError(f"{path}: not a signed baseline (first line is not a signature record)") from None
+            if record.get("key") != keys.fingerprint():
+                raise UntrustedError(f"{path}: signed by key {record.get('key')}, not by this watcher's key "
+                                     f"{keys.fingerprint()} (replaced)")
+            digest = hashlib.sha256()
+            header = None
+            lines: dict[str, bytes] = {}
+            ordered = []
+            bad = False
+            for raw in f:
+                digest.update(raw)
+                if bad:
+                    continue
+                try:
+                    if header is None:
+                        header = json.loads(raw)
+                        continue
+                    tab = raw.index(b"\t")
+                    p = json.loads(raw[:tab])
+                    lines[p] = raw[tab + 1:-1] if raw.endswith(b"\n") else raw[tab + 1:]
+                    ordered.append(p)
+                except ValueError:
+                    bad = True          # unparseable: the digest check below says why
+        if digest.hexdigest() != record.get("sha256"):
             raise UntrustedError(f"{path}: signature does not verify (modified or replaced): the content's "
                                  "sha256 is not the signed one")
-        keys.verify(_signed_message(digest), str(record.get("signature", "")), str(path))
-        start = len(first) + len(sep)
-        end = data.find(b"\n", start)
-        header = json.loads(data[start:end])
-        lines: dict[str, bytes] = {}
-        ordered = []
-        loads = json.loads
-        while True:
-            start = end + 1
-            end = data.find(b"\n", start)
-            if end < 0:
-                break
-            if end == start:
-                continue
-            tab = data.find(b"\t", start, end)
-            p = loads(data[start:tab])
-            lines[p] = data[tab + 1:end]
-            ordered.append(p)
-        del data
+        keys.verify(_signed_message(digest.hexdigest()), str(record.get("signature", "")), str(path))
+        if bad or not isinstance(header, dict) or "policy" not in header:
+            raise UntrustedError(f"{path}: signed, but not a baseline this version can read")
         baseline = cls(header, lines, ordered)
         baseline.signature = record
         return baseline

@@ -32,7 +32,9 @@ _TYPES = {stat.S_IFREG: "f", stat.S_IFDIR: "d", stat.S_IFLNK: "l", stat.S_IFCHR:
 
 
 def show(path: str) -> str:
-    """A printable, valid-UTF-8 form of a path (undecodable bytes as \\xNN)."""
+    """A printable, valid-UTF-8 form of a path (undecodable bytes as \\xNN); the same object when clean."""
+    if path.isascii():
+        return path
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
