@@ -19,7 +19,7 @@ from hardening.errors import HardeningError, InputError, Refused, TargetError
 from hardening.remediate import audit
 from hardening.remediate.approval import approve as sign_approval, check_approved, pam_authenticate
 from hardening.remediate.bundle import generate, load_bundle
-from hardening.remediate.execute import check_drift, rescan, run_script
+from hardening.remediate.execute import check_drift, rescan, run_database, run_script
 from hardening.remediate.templates import load_templates
 from hardening.secrets import Secret
 from hardening.targets import parse_target
@@ -45,7 +45,8 @@ def remediate(scan_ref, hosts, only_rules, out, author, db):
     """Write remediation bundles (apply.sh, rollback.sh, manifest.json) for the failures of a scan.
 
     Scripts are dry runs unless given --apply; nothing touches a host until a second person
-    approves the bundle and `hardening apply` runs it.
+    approves the bundle and `hardening apply` runs it. A database gets apply.sql and rollback.sql,
+    with the prior values the scan recorded.
 
     \b
     Example:
@@ -59,7 +60,8 @@ def remediate(scan_ref, hosts, only_rules, out, author, db):
     if not targets:
         raise InputError(f"scan {scan['scan_id']} has no scanned host {'named ' + ', '.join(hosts) if hosts else ''}")
     for target in targets:
-        bundle, manual = generate(scan, target, rules, templates, out, only_rules, author)
+        bundle, manual = generate(scan, target, rules, templates, out, only_rules, author,
+                                  store.facts(scan["scan_id"], target["name"]))
         if bundle is None:
             click.echo(f"{target['name']}: nothing to remediate automatically")
         else:
@@ -98,9 +100,15 @@ def review(bundle_dir, lang, db):
         click.echo(f"   restart: {entry['restart']}; disruption: {entry['disruption']}"
                    + (f"; guard: {entry['guard']}" if entry.get("guard") else ""))
         click.echo(f"   change: template {entry['template']} {json.dumps(entry['vars'], ensure_ascii=False)}")
+        for script, lines in entry.get("statements", {}).items():
+            click.echo(f"   {script}:" + "".join(f"\n     {line}" for line in lines))
     for item in manifest.get("manual", []):
         click.echo(f"\nmanual (not in the bundle): {item['rule_id']} — {item['reason']}")
-    click.echo(f"\nscripts: {bundle.folder / 'apply.sh'} (dry run unless --apply), {bundle.folder / 'rollback.sh'}")
+    if "apply.sql" in manifest["files"]:
+        click.echo(f"\nscripts: {bundle.folder / 'apply.sql'}, {bundle.folder / 'rollback.sql'}. SQL has no dry run: "
+                   "this review is it (every statement is listed above); a restart is never performed")
+    else:
+        click.echo(f"\nscripts: {bundle.folder / 'apply.sh'} (dry run unless --apply), {bundle.folder / 'rollback.sh'}")
     try:
         record = check_approved(bundle, _state(db))
         click.echo(f"approved by {record['approver']} at {record['approved_at']} (valid until {record['expires_at']})")
@@ -142,7 +150,7 @@ def approve(bundle_dir, approver, pam_service, valid_days, db):
 
 
 def _run(action: str, bundle_dir: Path, connection_options: dict, timeout: float, allow_restart: bool, db,
-         login_user: str | None) -> None:
+         login_user: str | None, database_options: dict) -> None:
     bundle = load_bundle(bundle_dir)
     log = _state(db) / "audit.log"
     target = bundle.manifest["target"]
@@ -154,28 +162,40 @@ def _run(action: str, bundle_dir: Path, connection_options: dict, timeout: float
     store = open_store(db)
     scan = store.scan(bundle.manifest["scan_id"])
     rules = load_catalog()
-    connections = Connections(**connection_options)
-    where = parse_target("local" if target["uri"] == "local://" else target["uri"])
-    if login_user:
-        where = dataclasses.replace(where, user=login_user)  # e.g. an admin with sudo once root login is off
-    factory = connections.factory(where)
+    database = "apply.sql" in bundle.manifest["files"]
+    connections = None
     try:
-        if action == "apply":
-            check_drift(bundle, rescan(bundle, factory, rules, scan["parameters"], timeout))
-        script = run_script(bundle, "apply.sh" if action == "apply" else "rollback.sh", factory, timeout,
-                            ("--allow-restart",) if allow_restart else ())
-        after = rescan(bundle, factory, rules, scan["parameters"], timeout)
+        if database:
+            script, after = _run_database(action, bundle, rules, scan["parameters"], timeout, login_user,
+                                          connection_options, database_options)
+        else:
+            connections = Connections(**connection_options)
+            where = parse_target("local" if target["uri"] == "local://" else target["uri"])
+            if login_user:
+                where = dataclasses.replace(where, user=login_user)  # e.g. an admin with sudo once root login is off
+            factory = connections.factory(where)
+            if action == "apply":
+                check_drift(bundle, rescan(bundle, factory, rules, scan["parameters"], timeout))
+            script = run_script(bundle, "apply.sh" if action == "apply" else "rollback.sh", factory, timeout,
+                                ("--allow-restart",) if allow_restart else ())
+            after = rescan(bundle, factory, rules, scan["parameters"], timeout)
     except Refused as exc:
         audit.append(log, action, bundle.id, target["name"], "refused", str(exc), _actor())
         raise
     except TargetError as exc:
         audit.append(log, action, bundle.id, target["name"], "error", str(exc), _actor())
+        if database:  # connecting or the drift check failed: no statement ran
+            raise HardeningError(f"{action} on {target['name']} failed: {exc}; nothing was changed") from None
         raise HardeningError(f"{action} on {target['name']} failed: {exc}. The host keeps a backup of every file "
                              f"changed so far: run `hardening rollback {bundle_dir}`") from None
     finally:
-        connections.close()
+        if connections is not None:
+            connections.close()
     output = script.stdout.decode("utf-8", "replace")
     click.echo(output.rstrip("\n"))
+    waiting = [r["rule_id"] for r in bundle.manifest["rules"] if r["restart"] != "none"]
+    if database and waiting:  # hardening never restarts a database, --allow-restart or not
+        click.echo(f"takes effect at the next instance restart, which hardening does not perform: {', '.join(waiting)}")
     before = {r["rule_id"]: r["finding"]["status"] for r in bundle.manifest["rules"]}
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()  # the rescan's own time
     scan_id = store.begin_scan(now, _BaselineRef(bundle.manifest["baseline"]), scan["parameters"],
@@ -193,6 +213,37 @@ def _run(action: str, bundle_dir: Path, connection_options: dict, timeout: float
         sys.exit(EXIT_FAIL if script.rc == 1 else EXIT_TARGET if script.rc == 3 else EXIT_FAIL)
 
 
+def _run_database(action: str, bundle, rules, params, timeout: float, login_user, connection_options: dict,
+                  database_options: dict):
+    """Apply or roll back a database bundle over python-oracledb (password from the environment or a prompt)."""
+    from hardening.oracle.session import connect
+    from hardening.oracle.target import parse_oracle_target
+
+    target = bundle.manifest["target"]
+    if not target["uri"].startswith("oracle://"):
+        raise InputError(f"{target['name']} was scanned from an offline SQL*Plus bundle ({target['uri']}): "
+                         f"run {bundle.folder / (action + '.sql')} with SQL*Plus as a DBA")
+    where = dataclasses.replace(parse_oracle_target(target["uri"]), label=target["name"])
+    if login_user:
+        where = dataclasses.replace(where, user=login_user)  # the scan's audit account only reads
+    password = None
+    if not database_options["external_auth"]:
+        password = (Secret(click.prompt(f"Oracle password for {where.user}", hide_input=True))
+                    if connection_options["ask_pass"] else Secret.from_env("HARDENING_ORACLE_PASSWORD"))
+    return run_database(action, bundle, where, password, rules, params, connect,
+                        connect_timeout=connection_options["connect_timeout"], call_timeout=timeout,
+                        client_lib=database_options["oracle_client_lib"],
+                        wallet_password=Secret.from_env("HARDENING_ORACLE_WALLET_PASSWORD"),
+                        external_auth=database_options["external_auth"])
+
+
+database_options = [
+    click.option("--oracle-client-lib", type=click.Path(exists=True, file_okay=False), default=None,
+                 help="Database bundles: Oracle Instant Client folder (thick mode: 11g, Native Network Encryption)."),
+    click.option("--external-auth", is_flag=True, help="Database bundles: log in with wallet credentials (thick mode)."),
+]
+
+
 class _BaselineRef:
     """What Store.begin_scan needs to know of the baseline a remediation rescan belongs to."""
 
@@ -203,38 +254,48 @@ class _BaselineRef:
 @click.command()
 @click.argument("bundle_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @with_options(ssh_options)
+@with_options(database_options)
 @click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds the script may run.")
-@click.option("--allow-restart", is_flag=True, help="Let changes that need a restart restart what they need.")
-@click.option("--user", "login_user", default=None, help="Log in as this user instead of the scanned one (use with --sudo).")
+@click.option("--allow-restart", is_flag=True, help="Let changes that need a restart restart what they need (never a database).")
+@click.option("--user", "login_user", default=None,
+              help="Log in as this user instead of the scanned one (use with --sudo; for a database, a DBA).")
 @db_option
-def apply(bundle_dir, timeout, allow_restart, login_user, db, **connection_options):
+def apply(bundle_dir, timeout, allow_restart, login_user, db, oracle_client_lib, external_auth, **connection_options):
     """Apply an approved, unmodified bundle to its target, then rescan its rules and store the result.
 
     Refused when the bundle is unapproved, expired, modified in any byte, or the target drifted
-    from the scanned state. Every step is recorded in the audit log.
+    from the scanned state. Every step is recorded in the audit log. A database bundle runs its
+    apply.sql over python-oracledb as --user, password from HARDENING_ORACLE_PASSWORD or --ask-pass.
 
     \b
-    Example:
+    Examples:
       hardening apply remediation/s12-web01-1a2b3c4d --identity ~/.ssh/id_ed25519
+      HARDENING_ORACLE_PASSWORD=... hardening apply remediation/s13-orclpdb1-5e6f7a8b --user dba_admin
     """
-    _run("apply", bundle_dir, connection_options, timeout, allow_restart, db, login_user)
+    _run("apply", bundle_dir, connection_options, timeout, allow_restart, db, login_user,
+         {"oracle_client_lib": oracle_client_lib, "external_auth": external_auth})
 
 
 @click.command()
 @click.argument("bundle_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @with_options(ssh_options)
+@with_options(database_options)
 @click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds the script may run.")
-@click.option("--user", "login_user", default=None, help="Log in as this user instead of the scanned one (use with --sudo).")
+@click.option("--user", "login_user", default=None,
+              help="Log in as this user instead of the scanned one (use with --sudo; for a database, a DBA).")
 @db_option
-def rollback(bundle_dir, timeout, login_user, db, **connection_options):
-    """Restore what an applied bundle changed (byte-identical files and metadata), then rescan.
+def rollback(bundle_dir, timeout, login_user, db, oracle_client_lib, external_auth, **connection_options):
+    """Restore what an applied bundle changed (byte-identical files and metadata; a database's prior
+    profile limits, account states, grants and parameters as scanned), then rescan.
 
     \b
-    Example:
+    Examples:
       hardening rollback remediation/s12-web01-1a2b3c4d --identity ~/.ssh/id_ed25519
       hardening rollback remediation/s12-web01-1a2b3c4d --user admin --sudo   # root login now disabled
+      HARDENING_ORACLE_PASSWORD=... hardening rollback remediation/s13-orclpdb1-5e6f7a8b --user dba_admin
     """
-    _run("rollback", bundle_dir, connection_options, timeout, False, db, login_user)
+    _run("rollback", bundle_dir, connection_options, timeout, False, db, login_user,
+         {"oracle_client_lib": oracle_client_lib, "external_auth": external_auth})
 
 
 @click.group("audit")

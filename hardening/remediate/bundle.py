@@ -1,4 +1,5 @@
-"""Remediation bundles: apply.sh + rollback.sh + manifest.json per target, integrity by sha256."""
+"""Remediation bundles: apply.sh + rollback.sh (apply.sql + rollback.sql for a database) + manifest.json per
+target, integrity by sha256."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ from pathlib import Path
 from hardening.errors import InputError
 from hardening.evaluate import resolve
 from hardening.model import Rule
+from hardening.remediate import oracle_sql
 from hardening.remediate.templates import Template, library, render
 
 FORMAT = "hardening-remediation/1"
-SCRIPTS = ("apply.sh", "rollback.sh")
 STATUSES_TO_FIX = {"fail"}
 
 
@@ -86,10 +87,14 @@ def rule_block(rule: Rule, template: Template, variables: dict) -> str:
 
 
 def generate(scan: dict, target: dict, rules: dict[str, Rule], templates: dict[str, Template], out: Path,
-             only_rules: tuple[str, ...], author: str) -> tuple[Bundle | None, list[dict]]:
-    """Write one bundle for one scanned target; returns it and the findings left for manual work."""
+             only_rules: tuple[str, ...], author: str, facts: dict | None = None) -> tuple[Bundle | None, list[dict]]:
+    """Write one bundle for one scanned target; returns it and the findings left for manual work.
+
+    ``facts`` are the facts stored with the scan: a database's SQL takes its prior values from them.
+    """
     params = scan["parameters"]
     hostname = target["platform"].get("hostname") or target["name"]
+    database = oracle_sql.is_oracle(target)
     chosen, manual = [], []
     for finding in target["findings"]:
         if finding["status"] not in STATUSES_TO_FIX or (only_rules and finding["rule_id"] not in only_rules):
@@ -102,7 +107,14 @@ def generate(scan: dict, target: dict, rules: dict[str, Rule], templates: dict[s
         if template is None:
             raise InputError(f"rule {rule.id} names unknown remediation template {rule.remediation['template']!r}")
         variables = template.check_vars(resolve(dict(rule.remediation.get("vars") or {}), params), f"rule {rule.id}")
-        chosen.append((rule, template, variables, finding))
+        context = None
+        if database:
+            try:
+                context = oracle_sql.plan(rule, template, variables, facts or {}, params)
+            except oracle_sql.Unplannable as exc:
+                manual.append({"rule_id": rule.id, "reason": f"no automatic change: {exc}"})
+                continue
+        chosen.append((rule, template, variables, finding, context))
     if not chosen:
         return None, manual
     safe_host = re.sub(r"[^A-Za-z0-9_.-]", "_", target["name"])
@@ -110,12 +122,15 @@ def generate(scan: dict, target: dict, rules: dict[str, Rule], templates: dict[s
     bundle_id = f"s{scan['scan_id']}-{safe_host}-{hashlib.sha256(seed.encode()).hexdigest()[:8]}"
     folder = out / bundle_id
     folder.mkdir(parents=True, exist_ok=True)
-    apply_text = (_header(bundle_id, hostname, True) + library("apply-lib.sh") +
-                  "".join(rule_block(rule, template, variables) for rule, template, variables, _ in chosen) +
-                  "hf_finish\n")
-    rollback_text = _header(bundle_id, hostname, False) + library("rollback.sh")
-    (folder / "apply.sh").write_text(apply_text, encoding="utf-8")
-    (folder / "rollback.sh").write_text(rollback_text, encoding="utf-8")
+    if database:
+        scripts = oracle_sql.scripts(bundle_id, target, [(rule, template, context) for rule, template, _, _, context in chosen])
+    else:
+        scripts = {"apply.sh": (_header(bundle_id, hostname, True) + library("apply-lib.sh") +
+                                "".join(rule_block(rule, template, variables) for rule, template, variables, _, _ in chosen)
+                                + "hf_finish\n"),
+                   "rollback.sh": _header(bundle_id, hostname, False) + library("rollback.sh")}
+    for name, text in scripts.items():
+        (folder / name).write_text(text, encoding="utf-8")
     manifest = {
         "format": FORMAT, "id": bundle_id, "scan_id": scan["scan_id"], "baseline": scan["baseline"],
         "target": {"name": target["name"], "uri": target["uri"], "hostname": hostname},
@@ -126,10 +141,12 @@ def generate(scan: dict, target: dict, rules: dict[str, Rule], templates: dict[s
                    "guard": "needs another administrator with a working SSH key (checked on the host)"
                    if variables.get("guard_admin_key") else None,
                    "finding": {"status": finding["status"], "observed": finding["observed"],
-                               "expected": finding["expected"], "evidence": finding["evidence"]}}
-                  for rule, template, variables, finding in chosen],
+                               "expected": finding["expected"], "evidence": finding["evidence"]},
+                   **({"statements": oracle_sql.rule_statements(template, context), "guard": oracle_sql.guard(target)}
+                      if database else {})}
+                  for rule, template, variables, finding, context in chosen],
         "manual": manual,
-        "files": {name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in SCRIPTS},
+        "files": {name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in scripts},
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
                                           encoding="utf-8")

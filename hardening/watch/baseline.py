@@ -43,8 +43,11 @@ def _record(key: str, sha256_hex: str, signature: str) -> bytes:
                       sort_keys=True).encode() + b"\n"
 
 
+_encode = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
+
+
 def _value(entry: dict) -> bytes:
-    return json.dumps(entry, sort_keys=True, separators=(",", ":")).encode()
+    return _encode(entry).encode()
 
 
 class Baseline:

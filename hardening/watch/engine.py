@@ -78,12 +78,13 @@ class Comparator:
     """Observes objects and compares them with the baseline."""
 
     def __init__(self, baseline: Baseline, problems: Problems, jobs: int | None = None, full: bool = False,
-                 on_dir=None, skip=None):
+                 on_dir=None, skip=None, processes: bool = False):
         self.baseline = baseline
         self.policy: Policy = baseline.policy
         self.problems = problems
         self._parsed: dict = {}         # baseline entries parsed for the quick path, reused for the comparison
-        self.scanner = Scanner(self.policy, problems, jobs, reuse=None if full else self._reuse, on_dir=on_dir)
+        self.scanner = Scanner(self.policy, problems, jobs, reuse=None if full else self._reuse, on_dir=on_dir,
+                               processes=processes)
         self.scanner.skip = skip
         self.skip = skip
 
@@ -214,7 +215,7 @@ def init(state: State, policy: Policy, jobs: int | None = None, force: bool = Fa
         state.keys.private()          # refuses a replaced or mismatched key pair before signing anything
         state.keys.check_pin(state.pin)
     problems = Problems()
-    scanner = Scanner(policy, problems, jobs)
+    scanner = Scanner(policy, problems, jobs, processes=True)
     try:
         baseline = Baseline.build(policy, ((p, e) for p, _rule, e in scanner.observe(scanner.walk_all())),
                                   {"created_by": who()})
@@ -242,7 +243,7 @@ def check(state: State, full: bool = False, jobs: int | None = None, alerts=None
         raise
     problems = Problems()
     reporter = Reporter(state, alerts)
-    comparator = Comparator(baseline, problems, jobs, full=full, skip=skip)
+    comparator = Comparator(baseline, problems, jobs, full=full, skip=skip, processes=True)
     found, new, checked = [], [], set()
     try:
         for path, _entry, ev in comparator.files():

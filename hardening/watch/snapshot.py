@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import io
 import os
 import stat
 import threading
 from collections import deque
-from concurrent.futures import ThreadPoolExecutor
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Callable, Iterable, Iterator
 
 from hardening.watch.policy import PathRule, Policy
@@ -71,12 +71,27 @@ def _same(a: os.stat_result, b: os.stat_result) -> bool:
             and a.st_mtime_ns == b.st_mtime_ns and a.st_ctime_ns == b.st_ctime_ns)
 
 
+def _constructor(algorithm: str):
+    named = getattr(hashlib, algorithm, None)
+    return named if callable(named) else (lambda: hashlib.new(algorithm))
+
+
+_CONSTRUCTORS: dict = {}
+
+
 def hash_file(path: str, algorithm: str) -> tuple[os.stat_result | None, str | None, str | None]:
-    """(stat of the hashed file, hex digest, problem). Metadata and digest describe the same inode."""
+    """(stat of the hashed file, hex digest, problem). Metadata and digest describe the same inode.
+
+    Reads exactly the size fstat reported (no extra read for EOF); a file that grows, shrinks or is
+    replaced meanwhile fails the before/after comparison and is read again."""
     buf = getattr(_local, "buf", None)
     if buf is None:
         buf = _local.buf = bytearray(_BUFSIZE)
     view = memoryview(buf)
+    new = _CONSTRUCTORS.get(algorithm)
+    if new is None:
+        new = _CONSTRUCTORS[algorithm] = _constructor(algorithm)
+    readv, bufs = os.readv, [buf]
     st = None
     for _attempt in range(3):
         try:
@@ -90,14 +105,14 @@ def hash_file(path: str, algorithm: str) -> tuple[os.stat_result | None, str | N
             st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode):
                 return st, None, None
-            digest = hashlib.new(algorithm)
-            reader = io.FileIO(fd, closefd=False)
-            while True:
-                n = reader.readinto(buf)
+            digest = new()
+            remaining = st.st_size
+            while remaining > 0:
+                n = readv(fd, bufs)
                 if not n:
                     break
-                digest.update(view[:n])
-            after = os.fstat(fd)
+                digest.update(buf if n == _BUFSIZE else view[:n])
+                remaining -= n
         except OSError as exc:
             return st, None, f"read error: {os_reason(exc)}"
         finally:
@@ -106,7 +121,9 @@ def hash_file(path: str, algorithm: str) -> tuple[os.stat_result | None, str | N
             now = os.lstat(path)
         except OSError:
             return None, None, "no such file or directory"
-        if _same(st, after) and _same(st, now):
+        # same inode, size, mtime and ctime after the read: nothing wrote to it or replaced it meanwhile
+        # (any write moves ctime); a file that grew is caught by its size
+        if _same(st, now):
             return st, digest.hexdigest(), None
     return st, None, "changed while being hashed (3 attempts)"
 
@@ -188,13 +205,37 @@ def _hash_chunk(items: list[tuple[str, PathRule]]) -> list:
     return out
 
 
+_FORKED_RULES: list = []
+
+
+def _remote_chunk(items: list[tuple[str, int]]) -> list:
+    """In a forked worker process: hash and describe files; the rule travels as its index."""
+    return [(path, index, entry, problem) for (path, _rule, entry, problem), (_p, index) in
+            zip(_hash_chunk([(p, _FORKED_RULES[i]) for p, i in items]), items)]
+
+
+class _Remote:
+    """A process-pool future whose results carry rule indexes instead of rules."""
+
+    def __init__(self, future, rules):
+        self.future, self.rules = future, rules
+
+    def result(self):
+        rules = self.rules
+        return [(path, rules[index], entry, problem) for path, index, entry, problem in self.future.result()]
+
+
 class Scanner:
     """Observes the objects a policy covers. ``reuse(path) -> baseline entry | None`` lets a quick
     check skip re-hashing files whose (size, mtime_ns, ctime_ns, inode) are unchanged."""
 
     def __init__(self, policy: Policy, problems: Problems, jobs: int | None = None,
-                 reuse: Callable[[str], dict | None] | None = None, on_dir: Callable[[str], None] | None = None):
+                 reuse: Callable[[str], dict | None] | None = None, on_dir: Callable[[str], None] | None = None,
+                 processes: bool = False):
         self.policy = policy
+        # bulk runs (init, check) hash in forked processes: the per-file Python work then runs in
+        # parallel too, not only the GIL-free read and hash; the daemon's small batches use threads
+        self.processes = processes
         self.on_dir = on_dir
         self.unlisted: set[str] = set()     # directories that could not be listed: their baseline is not "removed"
         self.skip: Callable[[str], bool] | None = None
@@ -203,7 +244,7 @@ class Scanner:
         self.reuse = reuse
         self.hashed = 0
         self.reused = 0
-        self._pool: ThreadPoolExecutor | None = None
+        self._pool = None
 
     def close(self) -> None:
         if self._pool is not None:
@@ -331,6 +372,14 @@ class Scanner:
         self.hashed += len(chunk)
         if self.jobs == 1:
             return _hash_chunk(chunk)
+        if self.processes:
+            if self._pool is None:
+                global _FORKED_RULES
+                _FORKED_RULES = self.policy.rules       # inherited by the forked workers
+                self._index = {r.path: i for i, r in enumerate(self.policy.rules)}
+                self._pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"))
+            index = self._index
+            return _Remote(self._pool.submit(_remote_chunk, [(p, index[r.path]) for p, r in chunk]), self.policy.rules)
         if self._pool is None:
             self._pool = ThreadPoolExecutor(self.jobs, thread_name_prefix="hash")
         return self._pool.submit(_hash_chunk, chunk)
