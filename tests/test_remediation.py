@@ -23,7 +23,8 @@ RULES = load_rules(paths.rule_roots())
 REMEDIABLE = sorted(r.id for r in RULES.values()  # the shell templates; SQL ones: tests/test_oracle_remediation.py
                     if r.remediation and not r.remediation["template"].startswith("oracle_"))
 FAIL_SCENARIO = {s.rule_id: s for s in reversed(discover()) if s.verdict == "fail"}
-WATCHED = "/etc/login.defs /etc/passwd /etc/group /etc/shadow /etc/gshadow /etc/ssh /etc/profile /etc/profile.d"
+WATCHED = ("/etc/login.defs /etc/passwd /etc/group /etc/shadow /etc/gshadow /etc/ssh /etc/profile /etc/profile.d "
+           "/etc/crontab /etc/audit /etc/security")
 
 
 def hardening(*args, env=None, timeout=120):
@@ -48,7 +49,7 @@ def upper_snapshot(host) -> dict:
 def merged_snapshot(host) -> str:
     """Content, mode, owner and mtime of the configuration a remediation may touch, as the host sees it."""
     return host.run(f"find {WATCHED} -xdev \\( -type f -o -type l \\) -exec stat -c '%n %a %u %g %Y %s' {{}} + "
-                    f"| sort; find {WATCHED} -xdev -type f -exec sha256sum {{}} + | sort").stdout
+                    f"2>/dev/null | sort; find {WATCHED} -xdev -type f -exec sha256sum {{}} + 2>/dev/null | sort").stdout
 
 
 def approve(bundle: Path, db: Path, approver=APPROVER, password=None):

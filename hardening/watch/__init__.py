@@ -4,7 +4,7 @@
 One job per module:
 
 - ``policy``    what to watch (YAML), which attributes, include/exclude, growing logs
-- ``snapshot``  walk the paths of a policy, stat and hash files (a thread pool)
+- ``snapshot``  walk the paths of a policy, stat and hash files in parallel
 - ``system``    systemd units, kernel modules, users, groups, sudoers, crontabs, listening ports
 - ``compare``   baseline entry vs observed entry → change records
 - ``signing``   the Ed25519 key pair, signatures and fingerprints

@@ -1,4 +1,5 @@
-"""Walk the paths of a policy, stat every object once and hash regular files in a thread pool.
+"""Walk the paths of a policy, stat every object once and hash regular files in parallel
+(forked processes for bulk runs, a thread pool for the daemon).
 
 Paths are ``str`` decoded with ``surrogateescape`` (the OS default), so non-UTF-8 names survive
 a round trip; ``show()`` gives the printable form used in messages and events.
