@@ -373,12 +373,15 @@ class Scanner:
         self.hashed += len(chunk)
         if self.jobs == 1:
             return _hash_chunk(chunk)
-        if self.processes:
-            if self._pool is None:
-                global _FORKED_RULES
-                _FORKED_RULES = self.policy.rules       # inherited by the forked workers
-                self._index = {r.path: i for i, r in enumerate(self.policy.rules)}
+        if self.processes and self._pool is None:
+            global _FORKED_RULES
+            _FORKED_RULES = self.policy.rules       # inherited by the forked workers
+            self._index = {r.path: i for i, r in enumerate(self.policy.rules)}
+            try:
                 self._pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"))
+            except (OSError, ImportError, ValueError):   # no /dev/shm semaphores, no fork: threads will do
+                self.processes = False
+        if self.processes:
             index = self._index
             return _Remote(self._pool.submit(_remote_chunk, [(p, index[r.path]) for p, r in chunk]), self.policy.rules)
         if self._pool is None:
