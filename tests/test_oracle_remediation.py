@@ -392,7 +392,7 @@ def test_coverage_figure_per_pack():
     assert "oracle_profile_password_life_time" in figure["oracle"]["automatic"]
     assert "oracle_backup_rman_recent" in figure["oracle"]["manual"]
     assert "sshd_max_auth_tries" in figure["linux"]["automatic"]
-    assert (len(figure["linux"]["automatic"]), len(figure["oracle"]["automatic"])) == (13, 21)
+    assert (len(figure["linux"]["automatic"]), len(figure["oracle"]["automatic"])) == (18, 21)
     # every Oracle template named by a rule is an SQL template, and lint accepts every remediation block
     assert {RULES[r].remediation["template"] for r in figure["oracle"]["automatic"]} <= {
         "oracle_profile_limit", "oracle_parameter", "oracle_static_parameter", "oracle_account_lock", "oracle_revoke"}
