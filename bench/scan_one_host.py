@@ -82,9 +82,7 @@ def debian12_ssg_copy(workdir: Path) -> tuple[Path, str] | None:
     text = text.replace("^11.", "^1[12].").replace("^11$", "^1[12]$")
     # this machine has /.dockerenv, so the content would judge it a container and skip most
     # rules: point the container probes at files that do not exist (installed_env_is_a_machine)
-    text = text.replace("<ind:filepath>/.dockerenv</ind:filepath>", "<ind:filepath>/.no-dockerenv</ind:filepath>")
-    text = text.replace("<unix:filepath>/.dockerenv</unix:filepath>", "<unix:filepath>/.no-dockerenv</unix:filepath>")
-    text = text.replace("/run/.containerenv<", "/run/.no-containerenv<")
+    text = text.replace(">/.dockerenv</", ">/.no-dockerenv</").replace(">/run/.containerenv</", ">/run/.no-containerenv</")
     copy = workdir / "ssg-debian12-widened-ds.xml"
     copy.write_text(text, encoding="utf-8")
     profiles = re.findall(r'<xccdf-1.2:Profile id="([^"]+)"', text) or re.findall(r'<Profile id="([^"]+)"', text)
