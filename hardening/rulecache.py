@@ -1,6 +1,6 @@
 """A cache of loaded rules, so a scan does not re-parse and re-validate every YAML file each run.
 
-The key covers every rule file's path, size and mtime, the tool version and the fact registry;
+The key covers every rule file's path, size and mtime, the tool version and the fact modules;
 any change loads afresh. Only a rule set without problems is cached. The cache is a pickle in the
 user's own cache directory, trusted only when it is owned by this user and not writable by others.
 """
@@ -13,12 +13,18 @@ import pickle
 from pathlib import Path
 
 from hardening import __version__
-from hardening.facts import REGISTRY
+from hardening.facts import __file__ as _facts_init
 from hardening.rules import Problems, load_rules, rule_files
 
 
+FACTS = Path(_facts_init).parent
+
+
 def _key(roots: list[Path]) -> str:
-    digest = hashlib.sha256(f"{__version__}|{','.join(sorted(REGISTRY))}".encode())
+    digest = hashlib.sha256(__version__.encode())
+    for module in sorted(FACTS.glob("*.py")):  # the fact registry, without importing it
+        info = module.stat()
+        digest.update(f"{module.name}|{info.st_size}|{info.st_mtime_ns}\n".encode())
     for root in roots:
         for path in rule_files(root) if root.exists() else []:
             info = path.stat()

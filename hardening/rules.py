@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from hardening.errors import InputError
-from hardening.facts import REGISTRY
+from hardening.facts import load_all
 from hardening.model import SEVERITIES, Check, Parameter, Probe, Rule, Text
 from hardening.operators import OPERATORS
 from hardening.yamlio import LineDict, line_of, load_file
@@ -201,6 +201,7 @@ class _RuleReader:
             return None
         self.unknown_keys(item, PROBE_KEYS, "probe")
         fact = item.get("fact")
+        REGISTRY = load_all()
         if not known(fact, REGISTRY):
             self.problem(item, "fact", f"unknown fact {fact!r}")
             return None
@@ -276,7 +277,7 @@ class _RuleReader:
                     self.problem(parts["params"], name, f"undeclared parameter {name!r} in test")
             for part in ("facts", "errors"):
                 for name in parts[part]:
-                    if not known(str(name).split("(")[0], REGISTRY):
+                    if not known(str(name).split("(")[0], load_all()):
                         self.problem(parts[part], name, f"unknown fact {name!r} in test")
         # kept as LineDicts, so lint can name the line of a failing test
         return [t for t in tests if isinstance(t, dict)]

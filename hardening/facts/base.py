@@ -6,6 +6,7 @@ Platform differences live here (per-family commands and parsers), never in rules
 
 from __future__ import annotations
 
+import importlib
 import json
 import shlex
 from dataclasses import dataclass, field
@@ -100,6 +101,14 @@ def instance_key(fact: str, args: dict) -> str:
 
 
 def get_fact(name: str) -> Fact:
+    """An instance of the fact ``module.Class``, importing its module on first use."""
+    if name not in REGISTRY:
+        module = name.split(".", 1)[0]
+        if module.isidentifier() and module not in ("base", "records"):
+            try:
+                importlib.import_module(f"hardening.facts.{module}")
+            except ModuleNotFoundError:
+                pass
     try:
         return REGISTRY[name]()
     except KeyError:
