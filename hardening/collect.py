@@ -35,13 +35,27 @@ case "$HF_OS" in
   *) if [ -f /etc/debian_version ]; then HF_FAMILY=debian; elif [ -f /etc/redhat-release ]; then HF_FAMILY=rhel; fi ;;
 esac
 hf_files() {
-  hf_r=0
+  # <size>\0<name>\0<bytes> per readable file; copies first (a file changing meanwhile cannot
+  # break the framing), then one stat and one cat for all: process start-up is the cost here
+  hf_r=0; hf_n=0
   for hf_f in "$@"; do
     [ -f "$hf_f" ] || continue
-    if ! cat -- "$hf_f" > "$HF_T/c"; then hf_r=1; continue; fi
-    printf '%s\0%s\0' "$(($(wc -c < "$HF_T/c")))" "$hf_f"
-    cat "$HF_T/c"
+    hf_n=$((hf_n + 1))
+    if ! cat -- "$hf_f" > "$HF_T/c.$hf_n"; then hf_r=1; hf_n=$((hf_n - 1)); continue; fi
+    eval "hf_name_$hf_n=\$hf_f"
   done
+  [ "$hf_n" -gt 0 ] || return $hf_r
+  hf_i=0; set --
+  while [ "$hf_i" -lt "$hf_n" ]; do hf_i=$((hf_i + 1)); set -- "$@" "$HF_T/c.$hf_i"; done
+  stat -c %s "$@" > "$HF_T/cs" 2>/dev/null || for hf_f in "$@"; do echo $(($(wc -c < "$hf_f"))); done > "$HF_T/cs"
+  hf_i=0; set --
+  while read -r hf_size; do
+    hf_i=$((hf_i + 1))
+    eval "hf_f=\$hf_name_$hf_i"
+    printf '%s\0%s\0' "$hf_size" "$hf_f" > "$HF_T/ch.$hf_i"
+    set -- "$@" "$HF_T/ch.$hf_i" "$HF_T/c.$hf_i"
+  done < "$HF_T/cs"
+  cat "$@"
   return $hf_r
 }
 hf_flush() {
