@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from hardening import paths
-from hardening.cli.common import baselines_dir_option, db_option, format_option, lang_option, open_store, rules_dir_option
+from hardening.cli.common import db_option, format_option, lang_option, open_store
 from hardening.cli.scan import _now, _prepare, _store_and_report
 from hardening.errors import InputError
 from hardening.oracle.account import audit_account_sql
@@ -18,19 +18,14 @@ from hardening.oracle.collect import evaluate_results, oracle_plan, scan_databas
 from hardening.oracle.sqlplus import build_sqlplus_script, read_sqlplus_bundle
 from hardening.oracle.target import load_database_inventory, parse_oracle_target
 from hardening.cli.connect import with_options
-from hardening.cli.scan import evaluate
+from hardening.cli.scan import evaluate, selection_options
 from hardening.scan import TargetResult, scan_one
 from hardening.secrets import Secret
 
 DEFAULT_ORACLE_BASELINE = "mlps_l3_oracle"
 
 
-oracle_options = [
-    click.option("--baseline", "-b", default=DEFAULT_ORACLE_BASELINE, show_default=True, help="Baseline name or YAML file."),
-    click.option("--rule", "only_rules", multiple=True, help="Only these rule ids (repeatable)."),
-    click.option("--var", multiple=True, metavar="NAME=VALUE", help="Override a baseline parameter (repeatable)."),
-    rules_dir_option, baselines_dir_option,
-]
+oracle_options = selection_options(DEFAULT_ORACLE_BASELINE)
 
 
 @click.group()

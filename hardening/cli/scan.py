@@ -75,12 +75,18 @@ def _store_and_report(store, scan_id, results, fmt, lang, verbose, output, quiet
     return code
 
 
-common_scan_options = [
-    click.option("--baseline", "-b", default=DEFAULT_BASELINE, show_default=True, help="Baseline name or YAML file."),
-    click.option("--rule", "only_rules", multiple=True, help="Only these rule ids (repeatable)."),
-    click.option("--var", multiple=True, metavar="NAME=VALUE", help="Override a baseline parameter (repeatable)."),
-    rules_dir_option, baselines_dir_option,
-]
+def selection_options(default_baseline: str) -> list:
+    """Which rules and values a run uses: --baseline, --rule, --var and extra rule/baseline folders."""
+    return [
+        click.option("--baseline", "-b", default=default_baseline, show_default=True,
+                     help="Baseline name or YAML file."),
+        click.option("--rule", "only_rules", multiple=True, help="Only these rule ids (repeatable)."),
+        click.option("--var", multiple=True, metavar="NAME=VALUE", help="Override a baseline parameter (repeatable)."),
+        rules_dir_option, baselines_dir_option,
+    ]
+
+
+common_scan_options = selection_options(DEFAULT_BASELINE)
 
 
 @click.command()
