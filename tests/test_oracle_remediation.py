@@ -9,7 +9,6 @@ run as far as it goes without a server: a stand-in session, and a real refused c
 from __future__ import annotations
 
 import copy
-import json
 import os
 import socket
 import subprocess
@@ -18,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from hardening import paths
 from hardening.errors import InputError, Refused
 from hardening.remediate import audit
 from hardening.remediate.approval import approve

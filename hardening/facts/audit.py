@@ -177,7 +177,6 @@ class Rules(Fact):
 
     def parse(self, raw: Raw, args: dict, ctx: HostContext) -> Parsed:
         blobs = split_files(raw.stdout)
-        names = [name for name, _ in blobs]
         by_name = dict(blobs)
         rules = _RuleSet()
         problems: list[str] = []

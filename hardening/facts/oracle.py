@@ -88,9 +88,9 @@ def _q(name, columns, variants, views, grant=None) -> Query:
                  grant or "GRANT SELECT_CATALOG_ROLE TO <audit account>")
 
 
-_INSTANCE_COMMON = (f"i.version, i.instance_name, i.host_name, i.status, i.archiver, d.name, d.log_mode, "
-                    f"d.open_mode, d.database_role, d.force_logging, "
-                    f"(SELECT banner FROM v$version WHERE ROWNUM = 1)")
+_INSTANCE_COMMON = ("i.version, i.instance_name, i.host_name, i.status, i.archiver, d.name, d.log_mode, "
+                    "d.open_mode, d.database_role, d.force_logging, "
+                    "(SELECT banner FROM v$version WHERE ROWNUM = 1)")
 
 QUERIES: dict[str, Query] = {q.name: q for q in [
     _q("version", "VERSION", "SELECT version FROM v$instance", "V$INSTANCE"),

@@ -6,7 +6,7 @@ import re
 
 from hardening.errors import FactError
 from hardening.facts.base import Fact, HostContext, Parsed, Raw, q
-from hardening.facts.records import split_files, text_lines
+from hardening.facts.records import text_lines
 
 LIMITS_FILES = "/etc/security/limits.conf /etc/security/limits.d/*.conf"
 COREDUMP_FILES = "/etc/systemd/coredump.conf /etc/systemd/coredump.conf.d/*.conf"

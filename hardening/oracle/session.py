@@ -93,7 +93,7 @@ def describe_error(exc: BaseException, target: DbTarget, password: Secret | None
     elif code == "DPY-6005" and "timed out" in text.lower() or code == "ORA-12170":
         msg = f"timed out connecting to {where}"
     elif code == "DPI-1047":
-        msg = f"the Oracle client library could not be loaded (DPI-1047): check --oracle-client-lib"
+        msg = "the Oracle client library could not be loaded (DPI-1047): check --oracle-client-lib"
     elif code.startswith("DPY-6005"):
         msg = f"cannot connect to {where}: {text.split('. ', 1)[-1][:200]}"
     else:
