@@ -78,3 +78,21 @@ def findings_by_rule(document: dict) -> dict[str, dict]:
     if target["status"] != "ok":
         raise AssertionError(f"host could not be scanned: {target['error']}")
     return {f["rule_id"]: f for f in target["findings"]}
+
+
+INDEX = SCENARIOS / "INDEX.md"
+
+
+def index_text(scenarios: list[Scenario]) -> str:
+    """The committed table of which rule is proven by which scenarios (kept current by a test)."""
+    rows: dict[str, list[str]] = {}
+    for scenario in scenarios:
+        rows.setdefault(scenario.rule_id, []).append(f"{scenario.state}.{scenario.verdict}")
+    lines = ["# Scenarios per rule", "",
+             "Generated from the folders here; `tests/test_scenarios.py` fails when it is out of date",
+             "(regenerate: `python3 -c 'import sys; sys.path.insert(0, \"tests\"); import scenario_runner as s; "
+             "s.INDEX.write_text(s.index_text(s.discover()))'`).", "",
+             "| rule | scenarios |", "|---|---|"]
+    lines += [f"| {rule_id} | {', '.join(states)} |" for rule_id, states in sorted(rows.items())]
+    return "\n".join(lines) + "\n"
+

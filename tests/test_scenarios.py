@@ -6,7 +6,7 @@ import pytest
 
 from hardening import paths
 from hardening.rules import load_rules
-from scenario_runner import discover, findings_by_rule, scan_over_ssh
+from scenario_runner import INDEX, discover, findings_by_rule, index_text, scan_over_ssh
 
 SCENARIOS = discover()
 
@@ -34,3 +34,7 @@ def test_every_rule_has_pass_and_fail_scenarios():
                      if rule.check.manual is None and rule.platform != ("oracle",)
                      and not {"pass", "fail"} <= verdicts.get(rule_id, set()))
     assert not missing, f"rules without a pass and a fail scenario: {missing}"
+
+
+def test_scenario_index_is_current():
+    assert INDEX.read_text(encoding="utf-8") == index_text(SCENARIOS), "regenerate tests/scenarios/INDEX.md"
