@@ -1,9 +1,7 @@
-"""OS-side Oracle checks on real sandbox hosts over SSH, and a database tied to its host.
+"""A database tied to its host: one `oracle scan` judges the database and, over SSH, its host.
 
-The host rules (rules/oracle/host/) need no database server - only an Oracle home's files - so
-they are proven like the Linux rules: a scenario puts a fresh sandbox host into a state and a real
-scan over SSH must give the verdict in the file name. The scenarios live beside the Oracle
-snapshots (tests/oracle_snapshots/host_scenarios/) and run here.
+The host rules themselves (rules/oracle/host/) need only an Oracle home's files, so they are
+proven like the Linux rules, by scenarios in tests/scenarios/oracle_host_*/.
 """
 
 from __future__ import annotations
@@ -15,39 +13,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
-from scenario_runner import findings_by_rule, scan_over_ssh
+from scenario_runner import discover
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-SCENARIOS = sorted((HERE / "oracle_snapshots" / "host_scenarios").glob("*/*.sh"))
-
-
-def test_every_host_rule_has_pass_and_fail_scenarios():
-    from hardening import paths
-    from hardening.rules import load_rules
-
-    host_rules = {r.id for r in load_rules(paths.rule_roots()).values() if r.folder == "oracle/host"}
-    seen: dict[str, set[str]] = {}
-    for path in SCENARIOS:
-        seen.setdefault(path.parent.name, set()).add(path.name.split(".")[-2])
-    assert set(seen) == host_rules
-    assert all({"pass", "fail"} <= verdicts for verdicts in seen.values()), seen
-
-
-@pytest.mark.parametrize("script", SCENARIOS, ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_host_scenario_verdict(script, sandbox_host):
-    sandbox_host.run(script.read_text(encoding="utf-8"), timeout=120)
-    document, _ = scan_over_ssh(sandbox_host, [script.parent.name])
-    finding = findings_by_rule(document)[script.parent.name]
-    expected = script.name.split(".")[-2]
-    assert finding["status"] == expected, (finding["reason"], finding["evidence"])
 
 
 def test_database_tied_to_its_host_scans_both_in_one_scan(sandbox_host, tmp_path):
-    sandbox_host.run((HERE / "oracle_snapshots" / "host_scenarios" / "oracle_host_log_dir_permissions"
-                      / "world_readable.fail.sh").read_text(encoding="utf-8"), timeout=120)
+    world_readable = next(s for s in discover()
+                          if s.id == "oracle_host_log_dir_permissions/world_readable.fail")
+    sandbox_host.run(world_readable.script(), timeout=120)
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
     closed = s.getsockname()[1]
