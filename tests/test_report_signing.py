@@ -9,7 +9,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,21 +20,10 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from hardening.errors import InputError
 from hardening.report import signing, synthetic, verify
 from hardening.store import Store
+from test_report import run  # the CLI runner of the report tests
 
 REPO = Path(__file__).resolve().parent.parent
 PASSPHRASE = "correct horse battery staple"
-
-
-def run(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("HARDENING_")}
-    base.update(PYTHONPATH=str(REPO), NO_COLOR="1", LANG="C.UTF-8", HARDENING_DB=str(cwd / "history.db"),
-                HARDENING_KEY_DIR=str(cwd / "keys"))
-    base.update(env or {})
-    done = subprocess.run([sys.executable, "-m", "hardening", *args], capture_output=True, text=True, cwd=cwd,
-                          env=base, timeout=300)
-    assert "Traceback" not in done.stderr, done.stderr
-    assert "internal error" not in done.stderr, done.stderr
-    return done
 
 
 @pytest.fixture(scope="module")
