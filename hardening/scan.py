@@ -29,7 +29,6 @@ class TargetResult:
     findings: list[Finding] = field(default_factory=list)
     facts: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
-    exec_count: int = 0
 
 
 def needed_facts(rules: list[Rule], params: dict) -> list[tuple[str, dict]]:
@@ -112,7 +111,6 @@ def scan_one(name: str, uri: str, transport_factory: Callable[[], Transport], ru
         return result
     finally:
         if transport is not None:
-            result.exec_count = transport.exec_count
             result.timings["exec_channels"] = transport.exec_count
             transport.close()
     evaluated = time.perf_counter()

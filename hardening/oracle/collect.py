@@ -218,5 +218,5 @@ def scan_database(target, password, rules: list[Rule], params: dict, baseline: B
     result.timings["collect_s"] = round(time.perf_counter() - started, 4)
     result.timings["queries"] = session.queries
     result.timings["round_trips"] = session.round_trips + 1  # + the logon
-    result.exec_count = 1  # one session
+    result.timings["sessions"] = 1
     return result
