@@ -28,7 +28,7 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(BENCH.parent / "tests"))
 
 import sandbox  # noqa: E402
-from scan_one_host import debian12_ssg_copy, installed_like_env  # noqa: E402
+from scan_one_host import debian12_ssg_copy, installed_like_env, installed_like_python  # noqa: E402
 
 REPO = BENCH.parent
 
@@ -44,13 +44,14 @@ def run_fleet(hosts, forks: int, workdir: Path) -> dict:
                  "hosts": {h.name: {"address": h.address, "identity": str(h.key_path)} for h in hosts}}
     (workdir / "inventory.yml").write_text(yaml.safe_dump(inventory))
     (workdir / "known_hosts").write_text("\n".join(h.host_key_line for h in hosts) + "\n")
-    command = [sys.executable, "-m", "hardening", "scan", "-I", str(workdir / "inventory.yml"), "--known-hosts",
+    python = installed_like_python(workdir)
+    command = [python, "-m", "hardening", "scan", "-I", str(workdir / "inventory.yml"), "--known-hosts",
                str(workdir / "known_hosts"), "--forks", str(forks), "--format", "json", "--quiet",
                "--db", str(workdir / "fleet.db")]
+    subprocess.run([python, "-m", "hardening", "--version"], env=installed_like_env(), cwd=REPO,
+                   capture_output=True)  # byte-compile once, as an installed package is
     busy0, total0 = cpu_ticks()
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "hardening", "--version"], env=installed_like_env(), cwd=REPO,
-                   capture_output=True)  # byte-compile once, as an installed package is
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=REPO,
                                env=installed_like_env())
     out = process.stdout.read()

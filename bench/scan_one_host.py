@@ -21,6 +21,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 from pathlib import Path
@@ -48,6 +49,22 @@ def installed_like_env() -> dict:
     return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
+def installed_like_python(workdir: Path) -> str:
+    """An interpreter started the way the installed `hardening` command starts: from a virtual
+    environment (scripts/install.sh makes one), so only its own site-packages' .pth files run.
+
+    The environment gets no copies: one .pth line names the folder this interpreter has the
+    dependencies in, one the checkout. (This workplace's own interpreter runs a .pth that imports
+    certifi at every start, ~0.09 s that an installed hardening never pays.)
+    """
+    venv = workdir / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    purelib = subprocess.run([str(venv / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    Path(purelib, "hardening-bench.pth").write_text(f"{sysconfig.get_paths()['purelib']}\n{REPO}\n")
+    return str(venv / "bin" / "python")
+
+
 def median_run(command, runs, **kwargs):
     results = [measure(command, **kwargs) for _ in range(runs)]
     walls = [r[0] for r in results]
@@ -55,7 +72,7 @@ def median_run(command, runs, **kwargs):
 
 
 def bench_hardening(host, runs: int, baseline: str, db: Path) -> dict:
-    command = [sys.executable, "-m", "hardening", "scan", f"ssh://root@{host.address}", "--identity", str(host.key_path),
+    command = [installed_like_python(db.parent), "-m", "hardening", "scan", f"ssh://root@{host.address}", "--identity", str(host.key_path),
                "--known-hosts", str(host.known_hosts_path), "--baseline", baseline, "--format", "json", "--db", str(db)]
     env = installed_like_env()
     measure(command, env=env, cwd=REPO)  # warm the page cache and .pyc files once

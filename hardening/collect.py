@@ -26,14 +26,36 @@ umask 077
 HF_T=$(mktemp -d 2>/dev/null) || { HF_T=/tmp/hf.$$; mkdir -m 700 "$HF_T" || exit 97; }
 trap 'rm -rf "$HF_T"' EXIT
 trap 'rm -rf "$HF_T"; exit 98' INT TERM HUP
+HF_S=$HF_T/shared
+HF_NOW=$(date +%s)
 HF_FAMILY=unknown
-HF_OS=" $( (cat /etc/os-release || cat /usr/lib/os-release) 2>/dev/null | sed -n 's/^ID_LIKE=//p;s/^ID=//p' | tr -d '"'"'"'"' | tr '\n' ' ') "
+HF_OS=" "; hf_q="\"'"
+for hf_f in /etc/os-release /usr/lib/os-release; do
+  [ -r "$hf_f" ] || continue
+  while IFS='=' read -r hf_k hf_v || [ -n "$hf_k" ]; do
+    case "$hf_k" in ID|ID_LIKE) hf_v=${hf_v#[$hf_q]}; HF_OS="$HF_OS${hf_v%[$hf_q]} " ;; esac
+  done < "$hf_f"
+  break
+done
 case "$HF_OS" in
   *" debian "*|*" ubuntu "*) HF_FAMILY=debian ;;
   *" rhel "*|*" fedora "*|*" centos "*|*" kylin "*|*" openEuler "*|*" anolis "*) HF_FAMILY=rhel ;;
   *suse*) HF_FAMILY=suse ;;
   *) if [ -f /etc/debian_version ]; then HF_FAMILY=debian; elif [ -f /etc/redhat-release ]; then HF_FAMILY=rhel; fi ;;
 esac
+hf_sshd_t() {
+  # `sshd -T` once per scan into "$HF_S/sshd_t" (stderr: .e); returns its status
+  if [ ! -f "$HF_S/sshd_t.rc" ]; then
+    if command -v sshd >/dev/null 2>&1; then sshd -T; else /usr/sbin/sshd -T; fi > "$HF_S/sshd_t" 2> "$HF_S/sshd_t.e"
+    echo $? > "$HF_S/sshd_t.rc"
+  fi
+  read -r hf_r < "$HF_S/sshd_t.rc"; return "$hf_r"
+}
+hf_comms() {
+  # makes "$HF_S/comm", every process's name (/proc/*/comm), once per scan: several facts
+  # look for daemons, and reading a few hundred /proc files is their main cost
+  [ -f "$HF_S/comm" ] || cat /proc/[0-9]*/comm > "$HF_S/comm" 2>/dev/null || :
+}
 hf_files() {
   # <size>\0<name>\0<bytes> per readable file; copies first (a file changing meanwhile cannot
   # break the framing), then one stat and one cat for all: process start-up is the cost here
@@ -60,18 +82,21 @@ hf_files() {
 }
 hf_flush() {
   # Frame every fact's output at the end, with one stat and one cat for all of them: process
-  # start-up, not the facts, dominates a large collection. Facts are numbered 0..$1-1.
+  # start-up, not the facts, dominates a large collection. Facts are numbered 0..$1-1; a fact
+  # whose command was the same as an earlier one's (hf_src_N) is framed from that one's files.
   hf_count=$1; hf_i=0; set --
-  while [ "$hf_i" -lt "$hf_count" ]; do set -- "$@" "$HF_T/o.$hf_i" "$HF_T/e.$hf_i"; hf_i=$((hf_i + 1)); done
+  while [ "$hf_i" -lt "$hf_count" ]; do
+    eval "hf_s=\${hf_src_$hf_i:-$hf_i}"; set -- "$@" "$HF_T/o.$hf_s" "$HF_T/e.$hf_s"; hf_i=$((hf_i + 1))
+  done
   if ! stat -c %s "$@" > "$HF_T/sizes" 2>/dev/null; then
     for hf_f in "$@"; do echo $(($(wc -c < "$hf_f"))); done > "$HF_T/sizes"
   fi
   hf_i=0; set --
   while read -r hf_n && read -r hf_e; do
-    eval "hf_rc=\$hf_rc_$hf_i; hf_cap=\$hf_cap_$hf_i"
-    hf_o="$HF_T/o.$hf_i"; hf_x="$HF_T/e.$hf_i"; hf_t=0
-    if [ "$hf_n" -gt "$hf_cap" ]; then hf_t=1; hf_n=$hf_cap; head -c "$hf_n" "$hf_o" > "$hf_o.cut"; hf_o="$hf_o.cut"; fi
-    if [ "$hf_e" -gt @STDERR_CAP@ ]; then hf_e=@STDERR_CAP@; head -c "$hf_e" "$hf_x" > "$hf_x.cut"; hf_x="$hf_x.cut"; fi
+    eval "hf_rc=\$hf_rc_$hf_i; hf_cap=\$hf_cap_$hf_i; hf_s=\${hf_src_$hf_i:-$hf_i}"
+    hf_o="$HF_T/o.$hf_s"; hf_x="$HF_T/e.$hf_s"; hf_t=0
+    if [ "$hf_n" -gt "$hf_cap" ]; then hf_t=1; hf_n=$hf_cap; head -c "$hf_n" "$hf_o" > "$hf_o.cut$hf_i"; hf_o="$hf_o.cut$hf_i"; fi
+    if [ "$hf_e" -gt @STDERR_CAP@ ]; then hf_e=@STDERR_CAP@; head -c "$hf_e" "$hf_x" > "$hf_x.cut$hf_i"; hf_x="$hf_x.cut$hf_i"; fi
     printf '\n%s %s %s %s %s %s\n' "$HF_M" "$hf_i" "$hf_rc" "$hf_t" "$hf_n" "$hf_e" > "$HF_T/h.$hf_i"
     set -- "$@" "$HF_T/h.$hf_i" "$hf_o" "$hf_x"
     hf_i=$((hf_i + 1))
@@ -107,27 +132,35 @@ def new_marker() -> str:
     return "HF" + secrets.token_hex(16)
 
 
-def _fact_block(planned: PlannedFact) -> str:
+def _fact_body(planned: PlannedFact) -> str:
     fact = get_fact(planned.fact)
     command = fact.shell(planned.args)
     if isinstance(command, dict):
         cases = [f"  {family}) {body} ;;" for family, body in command.items() if family != "default"]
         cases.append(f"  *) {command.get('default', 'echo unsupported platform >&2; exit 125')} ;;")
-        body = 'case "$HF_FAMILY" in\n' + "\n".join(cases) + "\nesac"
-    else:
-        body = command
-    # each fact runs in its own subshell with its own scratch folder: no fact sees another's files.
-    # Facts run one after the other: run side by side they would see each other's unreaped
-    # processes (zombies) and compete for the host's CPU; measured, it gained nothing.
-    return (f"# {planned.fact} {json.dumps(planned.args, ensure_ascii=True) if planned.args else ''}\n"
-            f"(\nHF_T=$HF_T/w.{planned.index}\n{body}\n) >\"$HF_T/o.{planned.index}\" 2>\"$HF_T/e.{planned.index}\" "
-            f"</dev/null\nhf_rc_{planned.index}=$?; hf_cap_{planned.index}={fact.output_cap}\n")
+        return 'case "$HF_FAMILY" in\n' + "\n".join(cases) + "\nesac"
+    return command
 
 
 def collection_body(plan: list[PlannedFact], marker: str) -> str:
+    """Each fact runs in its own subshell with its own scratch folder: no fact sees another's
+    files (``$HF_S`` holds what the helpers share). Facts run one after the other: run side by
+    side they would see each other's unreaped processes (zombies) and compete for the host's
+    CPU; measured, it gained nothing. A command several facts share (the PAM stack, read by
+    five parsers) runs once."""
     folders = " ".join(f'"$HF_T/w.{p.index}"' for p in plan)
-    blocks = "".join(_fact_block(p) for p in plan)
-    return (f"HF_M={marker}\n{PREAMBLE}mkdir {folders} || exit 97\n{blocks}"
+    blocks, first_with = [], {}
+    for planned in plan:
+        body, cap = _fact_body(planned), get_fact(planned.fact).output_cap
+        label = f"# {planned.fact} {json.dumps(planned.args, ensure_ascii=True) if planned.args else ''}\n"
+        same = first_with.setdefault(body, planned.index)
+        if same != planned.index:
+            blocks.append(f"{label}hf_src_{planned.index}={same}; hf_rc_{planned.index}=$hf_rc_{same}; "
+                          f"hf_cap_{planned.index}={cap}\n")
+            continue
+        blocks.append(f"{label}(\nHF_T=$HF_T/w.{planned.index}\n{body}\n) >\"$HF_T/o.{planned.index}\" "
+                      f"2>\"$HF_T/e.{planned.index}\" </dev/null\nhf_rc_{planned.index}=$?; hf_cap_{planned.index}={cap}\n")
+    return (f"HF_M={marker}\n{PREAMBLE}mkdir \"$HF_S\" {folders} || exit 97\n{''.join(blocks)}"
             f"hf_flush {len(plan)}\nprintf '\\n%s END\\n' \"$HF_M\"\n")
 
 

@@ -133,7 +133,7 @@ NON_INTERACTIVE_SHELLS = ("/nologin", "/false", "/bin/sync", "/sbin/shutdown", "
 _KIND = ('k="hash"; if (p=="") k="empty"; else if (p=="x") k="x"; '
          'else if (p ~ /^[!*]/) k="locked";')
 INVENTORY_COMMAND = (
-    "echo \"NOW $(date +%s)\"\n"
+    "echo \"NOW $HF_NOW\"\n"
     "awk '$1 ~ /^(UID_MIN|UID_MAX|SYS_UID_MIN|SYS_UID_MAX)$/ {print \"DEFS\", $1, $2}' /etc/login.defs 2>/dev/null\n"
     "awk -F: '!/^[ \\t]*(#|$)/ && $1 !~ /^!?\\$/ { p=$2; " + _KIND +
     " print \"P\", NF \":\" $1 \":\" k \":\" $3 \":\" $4 \":\" $6 \":\" $7 }' /etc/passwd\n"

@@ -30,7 +30,7 @@ class Jobs(Fact):
     def shell(self, args):
         agents = args.get("agents") or []
         agents = [agents] if isinstance(agents, str) else [a for a in agents if _PROCESS.match(str(a))]
-        grep = ("cat /proc/[0-9]*/comm 2>/dev/null | grep -xF " + " ".join(f"-e {q(a)}" for a in agents) + "; "
+        grep = ("hf_comms; grep -xF " + " ".join(f"-e {q(a)}" for a in agents) + ' "$HF_S/comm"; '
                 if agents else "")
         services = ("hf_s=; for t in /etc/systemd/system/*.wants/*.timer; do [ -e \"$t\" ] || continue; "
                     "u=${t##*/}; u=${u%.timer}.service; "
@@ -97,7 +97,7 @@ class RecentArchive(Fact):
         if not dirs:
             return "echo HF_NO_DIRS"
         quoted = " ".join(q(d) for d in dirs)
-        return (f'echo "NOW $(date +%s)"; for d in {quoted}; do [ -d "$d" ] && echo "DIR $d"; done; '
+        return (f'echo "NOW $HF_NOW"; for d in {quoted}; do [ -d "$d" ] && echo "DIR $d"; done; '
                 f"find {quoted} -maxdepth 3 -type f -printf 'FILE %T@ %p\\n' 2>/dev/null | sort -k2,2nr | head -1; true")
 
     def parse(self, raw: Raw, args: dict, ctx: HostContext) -> Parsed:

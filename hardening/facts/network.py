@@ -183,7 +183,7 @@ class Firewall(Fact):
         "| sed 's/^/SHOW /'; "
         'else echo "SOURCE files"; for f in /etc/systemd/system/*.wants/*; do '
         f'case "${{f##*/}}" in {"|".join(FIREWALL_UNITS)}) [ -e "$f" ] && echo "WANTS ${{f##*/}}" ;; esac; done; '
-        "grep -qx firewalld /proc/[0-9]*/comm 2>/dev/null && echo 'PROC firewalld'; fi\n"
+        "hf_comms; grep -qx firewalld \"$HF_S/comm\" && echo 'PROC firewalld'; fi\n"
         'if command -v nft >/dev/null 2>&1; then nft list ruleset >"$HF_T/fw" 2>&1; echo "NFTRC $?"; '
         "sed 's/^/NFT /' \"$HF_T/fw\" | head -5000; fi\n"
         'if command -v iptables >/dev/null 2>&1; then iptables -S >"$HF_T/fw" 2>&1; echo "IPTRC $?"; '
@@ -309,10 +309,10 @@ class ServiceStates(Fact):
             f"systemctl show -p Id -p LoadState -p UnitFileState -p ActiveState {quoted} 2>/dev/null | sed 's/^/SHOW /'; "
             'else echo "SOURCE files"; '
             f'for u in {quoted}; do for d in {UNIT_DIRS}; do [ -e "$d/$u" ] && echo "FILE $u" && break; done; '
-            '[ -L "/etc/systemd/system/$u" ] && [ "$(readlink "/etc/systemd/system/$u")" = /dev/null ] && echo "MASKED $u"; done; '
+            '[ -L "/etc/systemd/system/$u" ] && [ "/etc/systemd/system/$u" -ef /dev/null ] && echo "MASKED $u"; done; '
             f'for f in /etc/systemd/system/*.wants/* /etc/systemd/system/*.requires/*; do case "${{f##*/}}" in '
             f'{"|".join(q(u) for u in units)}) [ -e "$f" ] && echo "WANTS ${{f##*/}}" ;; esac; done; '
-            f"echo PROCS; cat /proc/[0-9]*/comm 2>/dev/null | grep -xF {grep}; fi; true"
+            f'echo PROCS; hf_comms; grep -xF {grep} "$HF_S/comm"; fi; true'
         )
 
     def parse(self, raw: Raw, args: dict, ctx: HostContext) -> Parsed:
@@ -376,11 +376,10 @@ class LoginBanner(Fact):
     operating system (getty escapes ``\\S \\r \\v \\m \\s`` or the OS name from os-release).
     """
 
-    # sshd -T costs ~15 ms, so it runs only when some file under /etc/ssh sets Banner at all;
-    # otherwise the effective value is sshd's default, none.
+    # the effective Banner from sshd -T (run once per scan for this fact and sshd.EffectiveConfig)
     command = (
-        "b=; if grep -rqsiE '^[[:space:]]*banner[[:space:]]' /etc/ssh 2>/dev/null; then "
-        "b=$( (sshd -T 2>/dev/null || /usr/sbin/sshd -T 2>/dev/null) | awk '$1==\"banner\"{print $2; exit}'); "
+        "b=; if command -v sshd >/dev/null 2>&1 || [ -x /usr/sbin/sshd ]; then "
+        "hf_sshd_t && while read -r hf_k hf_v; do [ \"$hf_k\" = banner ] && b=$hf_v && break; done < \"$HF_S/sshd_t\"; "
         "[ -n \"$b\" ] || b=unknown; else b=none; fi; "
         'if command -v sshd >/dev/null 2>&1 || [ -x /usr/sbin/sshd ]; then echo "SSHD $b"; else echo "SSHD absent"; fi; '
         "sed -n 's/^ID=/OSID /p;s/^NAME=/OSNAME /p' /etc/os-release 2>/dev/null; echo HF_FILES; "

@@ -178,8 +178,13 @@ class DiskUsage(Fact):
     def shell(self, args):
         paths = [args["paths"]] if isinstance(args["paths"], str) else list(args["paths"])
         quoted = " ".join(q(p) for p in paths if str(p).startswith("/"))
-        return (f'for p in {quoted}; do echo "PATH $p"; df -P -- "$p" 2>&1; echo INODES; '
-                'df -Pi -- "$p" 2>/dev/null; done; true')
+        # one df for all paths (a line each, in order); one per path if any of them fails
+        return (f'set -- {quoted}\n'
+                'if df -P -- "$@" > "$HF_T/b" 2>/dev/null && df -Pi -- "$@" > "$HF_T/i" 2>/dev/null; then\n'
+                '  { read -r hf_l; read -r hf_l <&3; for p in "$@"; do read -r hf_b; read -r hf_i <&3; '
+                'printf \'PATH %s\\n%s\\nINODES\\n%s\\n\' "$p" "$hf_b" "$hf_i"; done; } < "$HF_T/b" 3< "$HF_T/i"\n'
+                'else for p in "$@"; do echo "PATH $p"; df -P -- "$p" 2>&1; echo INODES; '
+                'df -Pi -- "$p" 2>/dev/null; done; fi; true')
 
     def parse(self, raw: Raw, args: dict, ctx: HostContext) -> Parsed:
         paths = [args["paths"]] if isinstance(args["paths"], str) else [p for p in args["paths"] if str(p).startswith("/")]

@@ -88,7 +88,7 @@ class AntiMalware(Fact):
     """
 
     command = (f"for f in {CLAMAV_DATABASES}; do [ -f \"$f\" ] && echo \"SIG $(stat -c %Y \"$f\") $f\"; done; "
-               'echo "NOW $(date +%s)"; echo PROCS; cat /proc/[0-9]*/comm 2>/dev/null')
+               'echo "NOW $HF_NOW"; echo PROCS; hf_comms; cat "$HF_S/comm"')
 
     def parse(self, raw: Raw, args: dict, ctx: HostContext) -> Parsed:
         text = raw.text()

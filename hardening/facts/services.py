@@ -40,8 +40,8 @@ class Units(Fact):
         f'  for d in {UNIT_DIRS}; do for f in "$d"/*.wants/* "$d"/*.requires/*; do '
         '[ -e "$f" ] && echo "WANTS ${f##*/}"; done; done\n'
         '  for f in /etc/systemd/system/*.service /etc/systemd/system/*.socket /etc/systemd/system/*.timer; do '
-        '[ -L "$f" ] && [ "$(readlink "$f")" = /dev/null ] && echo "MASKED ${f##*/}"; done\n'
-        "  cat /proc/[0-9]*/comm 2>/dev/null | sed 's/^/PROC /'\n"
+        '[ -L "$f" ] && [ "$f" -ef /dev/null ] && echo "MASKED ${f##*/}"; done\n'
+        "  hf_comms; sed 's/^/PROC /' \"$HF_S/comm\"\n"
         'fi'
     )
 

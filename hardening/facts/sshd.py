@@ -16,8 +16,9 @@ class EffectiveConfig(Fact):
     Using the daemon's own evaluation avoids re-implementing Include and first-match rules.
     """
 
-    command = ('if command -v sshd >/dev/null 2>&1; then sshd -T; '
-               'elif [ -x /usr/sbin/sshd ]; then /usr/sbin/sshd -T; else echo HF_NOT_INSTALLED; fi')
+    command = ('if command -v sshd >/dev/null 2>&1 || [ -x /usr/sbin/sshd ]; then hf_sshd_t; hf_r=$?; '
+               'cat "$HF_S/sshd_t"; [ -s "$HF_S/sshd_t.e" ] && cat "$HF_S/sshd_t.e" >&2; exit $hf_r; '
+               'else echo HF_NOT_INSTALLED; fi')
 
     def parse(self, raw: Raw, args: dict, ctx: HostContext) -> Parsed:
         text = raw.text()

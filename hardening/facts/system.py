@@ -8,8 +8,13 @@ from hardening.facts.base import Fact, HostContext, Parsed, Raw
 class OsRelease(Fact):
     """``/etc/os-release``, the kernel release and the family the collector detected."""
 
-    command = ('cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release 2>/dev/null; '
-               'echo "HF_KERNEL=$(uname -r)"; echo "HF_FAMILY=$HF_FAMILY"; echo "HF_UID=$(id -u)"; echo "HF_HOSTNAME=$(uname -n)"')
+    # kernel, host name and uid from /proc where it is there: shell built-ins, no process start-up
+    command = ('cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release 2>/dev/null; echo "HF_FAMILY=$HF_FAMILY"; '
+               'if read -r hf_k < /proc/sys/kernel/osrelease && read -r hf_h < /proc/sys/kernel/hostname; then '
+               'echo "HF_KERNEL=$hf_k"; echo "HF_HOSTNAME=$hf_h"; '
+               'else echo "HF_KERNEL=$(uname -r)"; echo "HF_HOSTNAME=$(uname -n)"; fi 2>/dev/null; '
+               'hf_u=; while read -r hf_f hf_v hf_r; do [ "$hf_f" = Uid: ] && hf_u=$hf_v && break; done < /proc/self/status; '
+               'echo "HF_UID=${hf_u:-$(id -u)}"')
     ok_codes = (0, 1)
 
     def parse(self, raw: Raw, args: dict, ctx: HostContext) -> Parsed:

@@ -28,7 +28,7 @@ class Status(Fact):
     """
 
     command = (
-        "hf_p=$(cat /proc/[0-9]*/comm 2>/dev/null | grep -xE 'chronyd|systemd-timesyn|ntpd'); "
+        "hf_comms; hf_p=$(grep -xE 'chronyd|systemd-timesyn|ntpd' \"$HF_S/comm\"); "
         "printf 'PROC %s\\n' $hf_p; "
         'case "$hf_p" in *chronyd*) command -v chronyc >/dev/null 2>&1 && '
         "chronyc -n tracking 2>&1 | head -30 | sed 's/^/CHRONYC /' ;; esac; "

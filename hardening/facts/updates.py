@@ -97,7 +97,7 @@ _DEBIAN = (
     'found=0; for f in /var/lib/apt/lists/*security*_Packages /var/lib/apt/lists/*security*_Packages.*; do '
     '[ -f "$f" ] || continue; case "$f" in *.diff_Index|*.IndexDiff) continue ;; esac; '
     'echo "INDEX $(stat -c %Y "$f") $f"; found=1; done; '
-    'echo "NOW $(date +%s)"; [ "$found" = 1 ] || exit 0; '
+    'echo "NOW $HF_NOW"; [ "$found" = 1 ] || exit 0; '
     # installed packages straight from dpkg's database (cheaper than dpkg-query): "name version"
     "awk '/^Package: /{p=$2} /^Status: /{s=($4==\"installed\" || $4==\"half-configured\" || $4==\"unpacked\")} "
     "/^Version: /{v=$2} /^$/{if (p!=\"\" && s) print p, v; p=\"\"; s=0; v=\"\"} END{if (p!=\"\" && s) print p, v}' "
