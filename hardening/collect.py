@@ -23,9 +23,10 @@ MAX_STREAM = 64 * 1024 * 1024  # refuse output beyond this: a host is garbage, n
 PREAMBLE = r"""LC_ALL=C; export LC_ALL
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH; export PATH
 umask 077
+hf_lane=
 HF_T=$(mktemp -d 2>/dev/null) || { HF_T=/tmp/hf.$$; mkdir -m 700 "$HF_T" || exit 97; }
 trap 'rm -rf "$HF_T"' EXIT
-trap 'rm -rf "$HF_T"; exit 98' INT TERM HUP
+trap '[ -z "$hf_lane" ] || kill "$hf_lane" 2>/dev/null; rm -rf "$HF_T"; exit 98' INT TERM HUP
 HF_S=$HF_T/shared
 HF_NOW=$(date +%s)
 HF_FAMILY=unknown
@@ -84,6 +85,7 @@ hf_flush() {
   # Frame every fact's output at the end, with one stat and one cat for all of them: process
   # start-up, not the facts, dominates a large collection. Facts are numbered 0..$1-1; a fact
   # whose command was the same as an earlier one's (hf_src_N) is framed from that one's files.
+  # A fact with no status file (its lane was killed) reports 125.
   hf_count=$1; hf_i=0; set --
   while [ "$hf_i" -lt "$hf_count" ]; do
     eval "hf_s=\${hf_src_$hf_i:-$hf_i}"; set -- "$@" "$HF_T/o.$hf_s" "$HF_T/e.$hf_s"; hf_i=$((hf_i + 1))
@@ -93,7 +95,8 @@ hf_flush() {
   fi
   hf_i=0; set --
   while read -r hf_n && read -r hf_e; do
-    eval "hf_rc=\$hf_rc_$hf_i; hf_cap=\$hf_cap_$hf_i; hf_s=\${hf_src_$hf_i:-$hf_i}"
+    eval "hf_cap=\$hf_cap_$hf_i; hf_s=\${hf_src_$hf_i:-$hf_i}"
+    hf_rc=125; [ -f "$HF_T/r.$hf_s" ] && read -r hf_rc < "$HF_T/r.$hf_s"
     hf_o="$HF_T/o.$hf_s"; hf_x="$HF_T/e.$hf_s"; hf_t=0
     if [ "$hf_n" -gt "$hf_cap" ]; then hf_t=1; hf_n=$hf_cap; head -c "$hf_n" "$hf_o" > "$hf_o.cut$hf_i"; hf_o="$hf_o.cut$hf_i"; fi
     if [ "$hf_e" -gt @STDERR_CAP@ ]; then hf_e=@STDERR_CAP@; head -c "$hf_e" "$hf_x" > "$hf_x.cut$hf_i"; hf_x="$hf_x.cut$hf_i"; fi
@@ -142,26 +145,50 @@ def _fact_body(planned: PlannedFact) -> str:
     return command
 
 
+LANES = 2  # facts run in two lanes side by side: the host's other core is idle otherwise
+SHARED_HELPERS = ("hf_comms", "hf_sshd_t")  # what they make is shared: made once, before the lanes
+
+
+def _lanes(blocks: list[tuple[PlannedFact, str]]) -> list[list[str]]:
+    """Split fact blocks into lanes of about equal cost (longest first), each kept in plan order."""
+    lanes: list[list[tuple[int, str]]] = [[] for _ in range(LANES)]
+    totals = [0] * LANES
+    for planned, block in sorted(blocks, key=lambda item: -get_fact(item[0].fact).cost):
+        lane = totals.index(min(totals))
+        lanes[lane].append((planned.index, block))
+        totals[lane] += get_fact(planned.fact).cost
+    return [[block for _, block in sorted(lane)] for lane in lanes]
+
+
 def collection_body(plan: list[PlannedFact], marker: str) -> str:
-    """Each fact runs in its own subshell with its own scratch folder: no fact sees another's
-    files (``$HF_S`` holds what the helpers share). Facts run one after the other: run side by
-    side they would see each other's unreaped processes (zombies) and compete for the host's
-    CPU; measured, it gained nothing. A command several facts share (the PAM stack, read by
-    five parsers) runs once."""
+    """Each fact runs in its own subshell with its own scratch folder and records its exit status
+    in a file; no fact sees another's files (``$HF_S`` holds what the shared helpers make). A
+    command several facts share (the PAM stack, read by five parsers) runs once.
+
+    Order: the shared helpers the facts use, then the facts that look at processes (``alone``),
+    then all others in two lanes, then one framing pass over everything."""
     folders = " ".join(f'"$HF_T/w.{p.index}"' for p in plan)
-    blocks, first_with = [], {}
+    settings, alone, laned, first_with = [], [], [], {}
     for planned in plan:
-        body, cap = _fact_body(planned), get_fact(planned.fact).output_cap
-        label = f"# {planned.fact} {json.dumps(planned.args, ensure_ascii=True) if planned.args else ''}\n"
+        fact = get_fact(planned.fact)
+        body = _fact_body(planned)
+        settings.append(f"hf_cap_{planned.index}={fact.output_cap}")
         same = first_with.setdefault(body, planned.index)
         if same != planned.index:
-            blocks.append(f"{label}hf_src_{planned.index}={same}; hf_rc_{planned.index}=$hf_rc_{same}; "
-                          f"hf_cap_{planned.index}={cap}\n")
+            settings.append(f"hf_src_{planned.index}={same}")
             continue
-        blocks.append(f"{label}(\nHF_T=$HF_T/w.{planned.index}\n{body}\n) >\"$HF_T/o.{planned.index}\" "
-                      f"2>\"$HF_T/e.{planned.index}\" </dev/null\nhf_rc_{planned.index}=$?; hf_cap_{planned.index}={cap}\n")
-    return (f"HF_M={marker}\n{PREAMBLE}mkdir \"$HF_S\" {folders} || exit 97\n{''.join(blocks)}"
-            f"hf_flush {len(plan)}\nprintf '\\n%s END\\n' \"$HF_M\"\n")
+        label = f"# {planned.fact} {json.dumps(planned.args, ensure_ascii=True) if planned.args else ''}\n"
+        n = planned.index
+        block = (f"{label}(\nHF_T=$HF_T/w.{n}\n{body}\n) >\"$HF_T/o.{n}\" 2>\"$HF_T/e.{n}\" </dev/null\n"
+                 f"echo $? > \"$HF_T/r.{n}\"\n")
+        (alone if fact.alone else laned).append((planned, block))
+    helpers = [h for h in SHARED_HELPERS if any(h in body for body in first_with)]
+    first, second = _lanes(laned)
+    return (f"HF_M={marker}\n{PREAMBLE}mkdir \"$HF_S\" {folders} || exit 97\n{' '.join(settings)}\n"
+            + "".join(f"{h}\n" for h in helpers)
+            + "".join(block for _, block in alone)
+            + "{\n" + "".join(first) + "} &\nhf_lane=$!\n" + "".join(second) + "wait \"$hf_lane\"\n"
+            + f"hf_flush {len(plan)}\nprintf '\\n%s END\\n' \"$HF_M\"\n")
 
 
 def build_script(plan: list[PlannedFact], marker: str) -> str:

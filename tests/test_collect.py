@@ -239,6 +239,62 @@ def test_marker_inside_fact_output_is_only_data(temp_fact, tmp_path: Path):
     assert results["accounts.Passwd"].error is None
 
 
+# ------------------------------------------------------------------------------ order and sharing
+def test_facts_with_the_same_command_run_once_and_each_gets_the_output(temp_fact, tmp_path: Path):
+    runs = tmp_path / "runs"
+    command = f"echo x >> {runs}; echo shared; exit 3"
+    first = temp_fact("SharedOne", command=command, ok_codes=(3,))
+    second = temp_fact("SharedTwo", command=command, ok_codes=(3,))
+    plan = make_plan([(first, {}), ("accounts.Passwd", {}), (second, {})])
+    marker = new_marker()
+    raws = parse_stream(run_live(plan, marker), plan, marker)
+    assert runs.read_text() == "x\n"
+    assert raws[first] == raws[second] == Raw(b"shared\n", b"", 3, False)
+
+
+def test_two_lanes_run_side_by_side_and_keep_each_status(temp_fact, tmp_path: Path):
+    """Each fact marks that it started, then waits (up to 5 s) for the fact of the other lane to
+    have started: both meet only when the lanes run at the same time."""
+    flag = tmp_path / "flag"
+    waits = (": > {mine}; i=0; while [ ! -e {other} ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done; "
+             "[ -e {other} ] && echo met; exit {rc}")
+    left = temp_fact("LaneLeft", command=waits.format(mine=f"{flag}.a", other=f"{flag}.b", rc=4), ok_codes=(4,), cost=50)
+    right = temp_fact("LaneRight", command=waits.format(mine=f"{flag}.b", other=f"{flag}.a", rc=5), ok_codes=(5,), cost=50)
+    plan = make_plan([(left, {}), (right, {})])
+    marker = new_marker()
+    raws = parse_stream(run_live(plan, marker), plan, marker)
+    assert (raws[left].stdout, raws[left].rc) == (b"met\n", 4)
+    assert (raws[right].stdout, raws[right].rc) == (b"met\n", 5)
+
+
+def test_a_fact_that_reads_processes_runs_before_the_lanes(temp_fact):
+    """resources.Processes counts zombies: a fact of the other lane, exited and not yet reaped,
+    must not be one. Here every laned fact leaves a zombie for a second; none may be seen."""
+    zombie = "sh -c 'sleep 0 & exec sleep 1' & wait"  # the inner sleep 0 is a zombie while sleep 1 runs
+    slow = [temp_fact(f"Zombie{i}", command=zombie) for i in range(3)]
+    plan = make_plan([(name, {}) for name in slow] + [("resources.Processes", {})])
+    marker = new_marker()
+    raws = parse_stream(run_live(plan, marker), plan, marker)
+    results, _, _ = parse_facts(plan, raws)
+    assert get_fact("resources.Processes").alone
+    assert results["resources.Processes"].value["zombies"] == []
+
+
+def test_shared_helpers_run_once_for_all_facts(tmp_path: Path):
+    """sshd -T runs once for sshd.EffectiveConfig and network.LoginBanner (a shell function
+    stands in for sshd: functions come before PATH, which the script resets)."""
+    calls = tmp_path / "calls"
+    fake_sshd = (f"sshd() {{ echo call >> {calls}; printf '%s\\n' 'port 22' 'banner /etc/issue.net' "
+                 "'permitrootlogin no' 'maxauthtries 4' 'x11forwarding no' 'ciphers aes256-ctr'; }\n")
+    plan = make_plan([("sshd.EffectiveConfig", {}), ("network.LoginBanner", {})])
+    marker = new_marker()
+    raws = parse_stream(run_live(plan, marker, prefix=fake_sshd), plan, marker)
+    assert calls.read_text() == "call\n"
+    results, _, _ = parse_facts(plan, raws)
+    assert results["sshd.EffectiveConfig"].value["permitrootlogin"] == "no"
+    assert results["network.LoginBanner"].value["ssh_banner"] == "/etc/issue.net"
+
+
 # ------------------------------------------------------------------------------ per-fact failures
 def test_output_over_the_cap_is_a_fact_error(temp_fact, tmp_path: Path):
     big = tmp_path / "big.conf"

@@ -108,6 +108,21 @@ def test_refused_key_unreachable_and_hung_hosts_do_not_stop_the_others(sandbox_f
     assert refused.returncode == 3 and "authentication refused" in refused.stdout
 
 
+def test_bad_baseline_exits_at_once_while_a_hung_host_is_still_connecting(tmp_path):
+    """Connections open while the rules load; bad input found meanwhile still exits 2 at once."""
+    hung = sandbox.create_hung_listener()
+    try:
+        started = time.monotonic()
+        done = hardening("scan", f"ssh://root@{hung.address}", "--baseline", "no_such_baseline",
+                         "--known-hosts", str(tmp_path / "known_hosts"), "--connect-timeout", "30", "--no-store")
+        elapsed = time.monotonic() - started
+    finally:
+        hung.close()
+    assert done.returncode == 2 and "no_such_baseline" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert elapsed < 10
+
+
 def test_noisy_login_shell_does_not_confuse_the_collector(sandbox_factory):
     host = sandbox_factory(bashrc="echo 'Welcome! HF0000 0 0 0 5 0 fake header'\nprintf 'junk without newline'\n")
     document, _ = scan_over_ssh(host, ["accounts_password_warn_age", "sshd_permit_empty_passwords_disabled"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import Future
 from pathlib import Path
 
 import click
@@ -50,6 +52,7 @@ class Connections:
         self.trust_on_first_use = trust_on_first_use
         self.connect_timeout = connect_timeout
         self._connector = self._pool = None
+        self._early: dict = {}  # key -> (transport, Future of its connect())
 
     def _ssh(self):
         if self._connector is None:
@@ -64,19 +67,65 @@ class Connections:
         return self._connector, self._pool
 
     def factory(self, target, identity=None, jumps=None, sudo=None):
-        """A zero-argument callable returning a fresh transport to ``target``."""
+        """A zero-argument callable returning a fresh transport to ``target`` (the connection
+        :meth:`connect_early` opened for it, if there is one)."""
         sudo = self.sudo if sudo is None else sudo
         if target.kind == "local":
             from hardening.transports.local import LocalTransport
 
             return lambda: LocalTransport(sudo=sudo)
+        jumps = self.jumps if jumps is None else jumps
+
+        def make():
+            early = self._early.pop((target.uri, identity, jumps, sudo), None)
+            if early is None:
+                return self._ssh_transport(target, identity, jumps, sudo)
+            transport, connected = early
+            try:
+                connected.result()
+            except BaseException:
+                transport.close()
+                raise
+            return transport
+        return make
+
+    def _ssh_transport(self, target, identity, jumps, sudo):
         from hardening.transports.ssh import SshTransport
 
         connector, pool = self._ssh()
-        jumps = self.jumps if jumps is None else jumps
-        return lambda: SshTransport(target, connector, jumps=jumps, pool=pool, identity=identity or target.identity,
-                                    sudo=sudo, sudo_password=self.sudo_password)
+        return SshTransport(target, connector, jumps=jumps, pool=pool, identity=identity or target.identity,
+                            sudo=sudo, sudo_password=self.sudo_password)
+
+    def connect_early(self, hosts) -> None:
+        """Start connecting to ``hosts`` ((target, identity, jumps, sudo) each) in the background.
+
+        A scan of one host spends about as long connecting (the host's sshd starting a session,
+        key exchange, authentication) as loading its rules; this lets the two overlap. Errors
+        surface where they would have: when the scan takes the transport from :meth:`factory`.
+        The threads are daemons: bad input found meanwhile exits at once, not after a hung host.
+        """
+        for target, identity, jumps, sudo in hosts:
+            if target.kind == "local":
+                continue
+            jumps = self.jumps if jumps is None else jumps
+            sudo = self.sudo if sudo is None else sudo
+            transport = self._ssh_transport(target, identity, jumps, sudo)
+            connected = Future()
+            threading.Thread(target=_connect_into, args=(transport, connected), daemon=True).start()
+            self._early[(target.uri, identity, jumps, sudo)] = (transport, connected)
 
     def close(self) -> None:
+        for transport, _connected in self._early.values():
+            transport.close()
+        self._early.clear()
         if self._pool is not None:
             self._pool.close()
+
+
+def _connect_into(transport, connected: Future) -> None:
+    try:
+        transport.connect()
+    except BaseException as exc:  # handed to the scan that takes this transport
+        connected.set_exception(exc)
+    else:
+        connected.set_result(None)

@@ -130,8 +130,11 @@ def scan(targets, baseline, only_rules, var, rules_dir, baselines_dir, inventory
     store = open_store(Path(":memory:") if no_store else db)
     ends_at = time.monotonic() + deadline if deadline else None
     codes = []
+    groups = _by_baseline(hosts, baseline)
     try:
-        for baseline_name, group in _by_baseline(hosts, baseline).items():
+        first = next(iter(groups.values()))[:forks]  # the hosts the pool starts with
+        connections.connect_early([(h.target, h.identity, h.jumps, h.sudo) for h in first])
+        for baseline_name, group in groups.items():
             rules, base, params = _prepare(baseline_name, rules_dir, baselines_dir, var, only_rules)
             jobs = [(h.name, h.target.uri, connections.factory(h.target, h.identity, h.jumps, h.sudo)) for h in group]
             source = "local" if all(h.target.kind == "local" for h in group) else "ssh"

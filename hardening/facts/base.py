@@ -57,6 +57,11 @@ class Fact:
     arguments: ClassVar[dict[str, type]] = {}  # allowed args and their types
     ok_codes: ClassVar[tuple[int, ...]] = (0,)
     output_cap: ClassVar[int] = DEFAULT_OUTPUT_CAP
+    # the collector runs facts in two lanes side by side: ``alone`` facts run before the lanes
+    # start (they look at processes, and would see the other lane's); ``cost``, rough
+    # milliseconds on a small server, balances the lanes
+    alone: ClassVar[bool] = False
+    cost: ClassVar[int] = 3
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

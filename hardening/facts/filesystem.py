@@ -34,6 +34,8 @@ class SpecialFiles(Fact):
     ``unowned``. Paths that do not exist are skipped (listed in the note).
     """
 
+    cost = 15
+
     arguments = {"paths": (list, str)}
 
     def shell(self, args):

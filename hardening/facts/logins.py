@@ -23,6 +23,8 @@ class Activity(Fact):
     human account (UID_MIN..UID_MAX): days since the last login or password change, days
     until the password expires (negative: expired)."""
 
+    cost = 8
+
     command = (INVENTORY_COMMAND + "\n"
                "hf_hi=$(awk '$1==\"UID_MAX\"{print $2}' /etc/login.defs 2>/dev/null)\n"
                'if command -v lastlog >/dev/null 2>&1; then\n'

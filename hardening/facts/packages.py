@@ -9,6 +9,8 @@ from hardening.facts.base import Fact, HostContext, Parsed, Raw
 class Installed(Fact):
     """Installed packages by name → version, from dpkg or rpm (whichever the host has)."""
 
+    cost = 8
+
     command = {
         "debian": "dpkg-query -W -f='${Package}\\t${Version}\\t${db:Status-Abbrev}\\n'",
         "rhel": "rpm -qa --qf '%{NAME}\\t%{VERSION}-%{RELEASE}\\tii \\n'",

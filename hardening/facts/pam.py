@@ -15,6 +15,7 @@ output line is tagged, so a file's content can never pass for a file header.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -257,7 +258,14 @@ class PamTree:
 
 
 def read_tree(raw: Raw) -> PamTree:
-    files = parse_text_files(raw)
+    return _tree_of(raw.stdout)
+
+
+@functools.lru_cache(maxsize=8)
+def _tree_of(stdout: bytes) -> PamTree:
+    """Five facts judge the same PAM output (the collector runs their shared command once), and
+    a fleet's hosts often have identical stacks: each distinct output is parsed once."""
+    files = parse_text_files(Raw(stdout))
     if not any(p.startswith(PAM_DIRS) for p in files.files):
         raise FactError("no PAM configuration found in /etc/pam.d or /usr/lib/pam.d")
     return PamTree(files)

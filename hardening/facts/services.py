@@ -26,6 +26,8 @@ PROCESS_OF_UNIT = {
 class Units(Fact):
     """Every service/socket/timer unit with its enablement and activity."""
 
+    cost = 10
+
     command = (
         'if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then\n'
         '  echo "SOURCE systemd"\n'

@@ -64,6 +64,8 @@ def _version_tuple(text: str) -> tuple[int, ...]:
 class Sudoers(Fact):
     """sudo's configuration: ``visudo -c``, grants, Defaults, and the modes of the files read."""
 
+    cost = 10
+
     command = COMMAND
 
     def parse(self, raw: Raw, args: dict, ctx: HostContext) -> Parsed:

@@ -108,7 +108,7 @@ _DEBIAN = (
     'else case "$f" in *.gz) zcat "$f" ;; *.xz) xzcat "$f" ;; *.lz4) lz4cat "$f" ;; *.zst) zstdcat "$f" ;; '
     '*.bz2) bzcat "$f" ;; esac; fi ;; esac || echo "HF_UNREADABLE $f"; done '
     "| awk 'NR==FNR { inst[$1]=$2; next } "
-    "/^Package: / { p=$2 } /^Version: / { if (p in inst) print \"SEC\", p, inst[p], $2 } "
+    "/^Package: / { p=$2 } /^Version: / { if ((p in inst) && inst[p] != $2) print \"SEC\", p, inst[p], $2 } "
     "/^HF_UNREADABLE / { print }' \"$HF_T/inst\" -"
 )
 _RHEL = ("if command -v dnf >/dev/null 2>&1; then echo 'TOOL dnf'; dnf -q --cacheonly updateinfo list --security 2>&1; "
@@ -124,6 +124,8 @@ class SecurityUpdates(Fact):
     (RHEL family); ``source`` says where the data came from; ``index_age_days`` how old the
     newest Debian security index is (updates published after it are unknown).
     """
+
+    cost = 20
 
     command = {"debian": _DEBIAN, "rhel": _RHEL,
                "default": "if command -v dpkg-query >/dev/null 2>&1; then " + _DEBIAN + "; else " + _RHEL + "; fi"}
@@ -211,6 +213,8 @@ class Versions(Fact):
 
     ``openssh_version`` is major.minor as a number (9.2) for threshold rules.
     """
+
+    cost = 8
 
     command = ('read -r hf_k < /proc/sys/kernel/osrelease || hf_k=$(uname -r); echo "KERNEL $hf_k"; '
                'if command -v sshd >/dev/null 2>&1; then echo "SSHD $(sshd -V 2>&1)"; '
