@@ -2,13 +2,16 @@
 
 Runs, in one go on this machine:
   * `hardening scan ssh://root@<sandbox>` with the whole baseline (the whole command: Python
-    start-up, rule loading, SSH connect + auth, one exec, evaluation, storing);
-  * `oscap xccdf eval` with Debian's SCAP content (ssg-debian), locally, if installed;
-  * `lynis audit system --quick`, locally, if installed.
-Reports wall time (median of --runs), peak RSS of each command, rules evaluated, SSH exec
-channels, and the ratios. Needs root (sandbox hosts). Not a timed test: run it by hand.
+    start-up from a virtual environment as scripts/install.sh makes it, rule loading, SSH connect +
+    auth, one exec, evaluation, storing);
+  * `oscap xccdf eval` with Debian's SCAP content (ssg-debian), locally, if installed: the
+    `standard` profile taking turns with hardening run by run (this VM's speed drifts), then the
+    most complete profile once;
+  * `lynis audit system --quick`, locally, if installed (once: it takes about a minute).
+Reports wall time (median, min and max of --runs), peak RSS of each command, rules evaluated,
+SSH exec channels, and the ratios. Needs root (sandbox hosts). Not a timed test: run it by hand.
 
-    python3 bench/scan_one_host.py [--runs 5] [--baseline mlps_l3_linux] [--no-peers]
+    python3 bench/scan_one_host.py [--runs 11] [--baseline mlps_l3_linux] [--no-peers]
 """
 
 from __future__ import annotations
@@ -65,27 +68,39 @@ def installed_like_python(workdir: Path) -> str:
     return str(venv / "bin" / "python")
 
 
-def median_run(command, runs, **kwargs):
-    results = [measure(command, **kwargs) for _ in range(runs)]
-    walls = [r[0] for r in results]
-    return statistics.median(walls), max(r[1] for r in results), results[-1][2]
+def interleaved(jobs: dict[str, tuple[list[str], dict]], runs: int) -> dict[str, dict]:
+    """Run the commands in turn for ``runs`` rounds (after one warm-up each), so a slow spell of
+    this VM, whose speed drifts by tens of percent within a minute, hits every tool alike."""
+    for command, kwargs in jobs.values():
+        measure(command, **kwargs)  # warm the page cache (and .pyc files) once
+    walls: dict[str, list[float]] = {name: [] for name in jobs}
+    peaks: dict[str, int] = {name: 0 for name in jobs}
+    outs: dict[str, str] = {}
+    for _ in range(runs):
+        for name, (command, kwargs) in jobs.items():
+            wall, rss, outs[name] = measure(command, **kwargs)
+            walls[name].append(wall)
+            peaks[name] = max(peaks[name], rss)
+    return {name: {"wall_s": round(statistics.median(walls[name]), 3), "min_s": round(min(walls[name]), 3),
+                   "max_s": round(max(walls[name]), 3), "peak_rss_mib": peaks[name], "out": outs[name]}
+            for name in jobs}
 
 
-def bench_hardening(host, runs: int, baseline: str, db: Path) -> dict:
-    command = [installed_like_python(db.parent), "-m", "hardening", "scan", f"ssh://root@{host.address}", "--identity", str(host.key_path),
-               "--known-hosts", str(host.known_hosts_path), "--baseline", baseline, "--format", "json", "--db", str(db)]
-    env = installed_like_env()
-    measure(command, env=env, cwd=REPO)  # warm the page cache and .pyc files once
-    sessions_before = host.count_sessions()
-    wall, rss, out = median_run(command, runs, env=env, cwd=REPO)
-    document = json.loads(out)
-    target = document["targets"][0]
+def hardening_job(host, baseline: str, db: Path) -> tuple[list[str], dict]:
+    command = [installed_like_python(db.parent), "-m", "hardening", "scan", f"ssh://root@{host.address}", "--identity",
+               str(host.key_path), "--known-hosts", str(host.known_hosts_path), "--baseline", baseline, "--format", "json",
+               "--db", str(db)]
+    return command, {"env": installed_like_env(), "cwd": REPO}
+
+
+def hardening_row(measured: dict, exec_channels: float) -> dict:
+    target = json.loads(measured.pop("out"))["targets"][0]
     statuses: dict[str, int] = {}
     for finding in target["findings"]:
         statuses[finding["status"]] = statuses.get(finding["status"], 0) + 1
-    return {"tool": "hardening", "wall_s": round(wall, 3), "peak_rss_mib": rss, "rules": len(target["findings"]),
-            "statuses": statuses, "exec_channels_per_scan": (host.count_sessions() - sessions_before) / runs,
-            "collect_s": target["timings"].get("collect_s"), "evaluate_s": target["timings"].get("evaluate_s")}
+    return {"tool": "hardening", **measured, "rules": len(target["findings"]), "statuses": statuses,
+            "exec_channels_per_scan": exec_channels, "collect_s": target["timings"].get("collect_s"),
+            "evaluate_s": target["timings"].get("evaluate_s")}
 
 
 def debian12_ssg_copy(workdir: Path) -> tuple[Path, str] | None:
@@ -106,7 +121,7 @@ def debian12_ssg_copy(workdir: Path) -> tuple[Path, str] | None:
     return copy, profiles
 
 
-def bench_oscap(runs: int, workdir: Path, profile_suffix: str) -> dict | None:
+def oscap_job(workdir: Path, profile_suffix: str) -> tuple[list[str], str] | None:
     prepared = debian12_ssg_copy(workdir)
     if prepared is None:
         return None
@@ -114,55 +129,73 @@ def bench_oscap(runs: int, workdir: Path, profile_suffix: str) -> dict | None:
     matching = [p for p in profiles if p.endswith(profile_suffix)]
     if not matching:
         return None
-    profile = matching[0]
-    results = workdir / "oscap-results.xml"
-    command = ["oscap", "xccdf", "eval", "--profile", profile, "--results", str(results), str(content)]
-    wall, rss, out = median_run(command, runs)
+    results = workdir / f"oscap-results{profile_suffix}.xml"
+    return ["oscap", "xccdf", "eval", "--profile", matching[0], "--results", str(results), str(content)], matching[0]
+
+
+def oscap_row(measured: dict, profile: str) -> dict:
+    out = measured.pop("out")
     verdicts = re.findall(r"^Result\s+(\w+)", out, re.MULTILINE)
     counted = {v: verdicts.count(v) for v in set(verdicts)}
     evaluated = sum(n for v, n in counted.items() if v in ("pass", "fail", "error", "unknown"))
-    return {"tool": f"oscap {profile.rsplit('_profile_', 1)[-1]}", "profile": profile, "wall_s": round(wall, 3), "peak_rss_mib": rss,
+    return {"tool": f"oscap {profile.rsplit('_profile_', 1)[-1]}", "profile": profile, **measured,
             "rules": evaluated, "statuses": counted,
             "note": "local eval; ssg-debian11 content copied with its Debian-11 CPE check widened to 12 and "
                     "its container probes disabled (this machine has /.dockerenv)"}
 
 
-def bench_lynis(runs: int) -> dict | None:
+def lynis_job() -> tuple[list[str], dict] | None:
     if not shutil.which("lynis"):
         return None
-    command = ["lynis", "audit", "system", "--quick", "--no-colors", "--no-log"]
-    wall, rss, out = median_run(command, runs)
-    tests = re.search(r"Tests performed\s*:\s*(\d+)", out)
-    return {"tool": "lynis", "wall_s": round(wall, 3), "peak_rss_mib": rss,
-            "rules": int(tests.group(1)) if tests else None}
+    return ["lynis", "audit", "system", "--quick", "--no-colors", "--no-log"], {}
+
+
+def lynis_row(measured: dict) -> dict:
+    tests = re.search(r"Tests performed\s*:\s*(\d+)", measured.pop("out"))
+    return {"tool": "lynis", **measured, "rules": int(tests.group(1)) if tests else None}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=11)
     parser.add_argument("--baseline", default="mlps_l3_linux")
     parser.add_argument("--no-peers", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
         host = sandbox.create_host("bench1")
         try:
-            rows = [bench_hardening(host, args.runs, args.baseline, Path(tmp) / "bench.db")]
+            # hardening and oscap's standard profile take turns, run by run; the most complete
+            # profile (anssi_np_nt28_high) and Lynis (about a minute) then run once each
+            jobs = {"hardening": hardening_job(host, args.baseline, workdir / "bench.db")}
+            standard = None if args.no_peers else oscap_job(workdir, "_standard")
+            if standard:
+                jobs["oscap"] = (standard[0], {})
+            sessions_before = host.count_sessions()
+            measured = interleaved(jobs, args.runs)
+            channels = (host.count_sessions() - sessions_before) / (args.runs + 1)
         finally:
             host.destroy()
+        rows = [hardening_row(measured["hardening"], channels)]
+        if standard:
+            rows.append(oscap_row(measured["oscap"], standard[1]))
         if not args.no_peers:
-            peers = (bench_oscap(max(1, args.runs // 2), Path(tmp), "_standard"),
-                     bench_oscap(1, Path(tmp), "_anssi_np_nt28_high"),  # the most complete Debian profile
-                     bench_lynis(1))
-            rows += [r for r in peers if r]
+            complete = oscap_job(workdir, "_anssi_np_nt28_high")
+            if complete:
+                rows.append(oscap_row(interleaved({"oscap": (complete[0], {})}, 1)["oscap"], complete[1]))
+            lynis = lynis_job()
+            if lynis:
+                rows.append(lynis_row(interleaved({"lynis": lynis}, 1)["lynis"]))
     ours = rows[0]
     for row in rows[1:]:
         row["hardening_speedup"] = round(row["wall_s"] / ours["wall_s"], 1)
     print(json.dumps(rows, indent=2, ensure_ascii=False))
     print()
-    print(f"{'tool':<26} {'wall s':>8} {'peak MiB':>9} {'rules':>6} {'ratio':>7}")
+    print(f"{'tool':<26} {'median s':>9} {'min-max s':>13} {'peak MiB':>9} {'rules':>6} {'ratio':>7}")
     for row in rows:
         ratio = row.get("hardening_speedup")
-        print(f"{row['tool']:<26} {row['wall_s']:>8} {row['peak_rss_mib']:>9} {str(row['rules']):>6} "
+        spread = f"{row['min_s']}-{row['max_s']}"
+        print(f"{row['tool']:<26} {row['wall_s']:>9} {spread:>13} {row['peak_rss_mib']:>9} {str(row['rules']):>6} "
               f"{(str(ratio) + 'x') if ratio else '':>7}")
 
 
