@@ -189,7 +189,7 @@ def collection_body(plan: list[PlannedFact], marker: str) -> str:
     return (f"HF_M={marker}\n{PREAMBLE}mkdir \"$HF_S\" {folders} || exit 97\n{' '.join(settings)}\n"
             + "".join(f"{h}\n" for h in helpers)
             + "".join(block for _, block in alone)
-            + "{\n" + "".join(first) + "} &\nhf_lane=$!\n" + "".join(second) + "wait \"$hf_lane\"\n"
+            + "{\n:\n" + "".join(first) + "} &\nhf_lane=$!\n" + "".join(second) + "wait \"$hf_lane\"\n"
             + f"hf_flush {len(plan)}\nprintf '\\n%s END\\n' \"$HF_M\"\n")
 
 

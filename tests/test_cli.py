@@ -85,6 +85,13 @@ def test_every_command_has_help_with_an_example(command):
     assert "Usage:" in result.output
 
 
+@pytest.mark.parametrize("command", ["apply", "rollback"])
+def test_ask_pass_says_which_password_a_database_bundle_asks_for(command):
+    help_text = " ".join(CliRunner().invoke(cli, [command, "--help"]).output.split())
+    assert "for a database bundle, the database's (or set HARDENING_ORACLE_PASSWORD)" in help_text
+    assert "HARDENING_ORACLE_PASSWORD" not in " ".join(CliRunner().invoke(cli, ["scan", "--help"]).output.split())
+
+
 def test_help_and_version_as_a_process(tmp_path):
     assert "Example" in hardening("--help", cwd=tmp_path, check_rc=0).stdout
     assert "hardening, version" in hardening("--version", cwd=tmp_path, check_rc=0).stdout

@@ -12,20 +12,28 @@ from hardening import paths
 from hardening.secrets import Secret
 from hardening.targets import parse_target
 
-ssh_options = [
-    click.option("--identity", "-i", type=click.Path(exists=True, dir_okay=False), help="SSH private key file."),
-    click.option("--ask-pass", is_flag=True, help="Prompt for the SSH password (or set HARDENING_SSH_PASSWORD)."),
-    click.option("--sudo", is_flag=True, help="Work through sudo when logging in as a non-root user."),
-    click.option("--ask-sudo-pass", is_flag=True, help="Prompt for the sudo password (or set HARDENING_SUDO_PASSWORD)."),
-    click.option("--jump", "-J", default=None, metavar="[USER@]HOST[:PORT],...",
-                 help="Jump host(s) for targets given on the command line, like ssh -J."),
-    click.option("--known-hosts", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                 help="known_hosts file for host key checks (default: ~/.ssh/known_hosts or $HARDENING_KNOWN_HOSTS)."),
-    click.option("--trust-on-first-use", is_flag=True,
-                 help="Accept and record the key of a host not yet in known_hosts (a changed key is still refused)."),
-    click.option("--connect-timeout", type=float, default=10.0, show_default=True,
-                 help="Seconds for TCP connect, banner and auth."),
-]
+ASK_SSH_PASS = "Prompt for the SSH password (or set HARDENING_SSH_PASSWORD)."
+
+
+def ssh_option_list(ask_pass_help: str = ASK_SSH_PASS) -> list:
+    """The SSH options; a command that also reaches databases says what --ask-pass asks for there."""
+    return [
+        click.option("--identity", "-i", type=click.Path(exists=True, dir_okay=False), help="SSH private key file."),
+        click.option("--ask-pass", is_flag=True, help=ask_pass_help),
+        click.option("--sudo", is_flag=True, help="Work through sudo when logging in as a non-root user."),
+        click.option("--ask-sudo-pass", is_flag=True, help="Prompt for the sudo password (or set HARDENING_SUDO_PASSWORD)."),
+        click.option("--jump", "-J", default=None, metavar="[USER@]HOST[:PORT],...",
+                     help="Jump host(s) for targets given on the command line, like ssh -J."),
+        click.option("--known-hosts", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="known_hosts file for host key checks (default: ~/.ssh/known_hosts or $HARDENING_KNOWN_HOSTS)."),
+        click.option("--trust-on-first-use", is_flag=True,
+                     help="Accept and record the key of a host not yet in known_hosts (a changed key is still refused)."),
+        click.option("--connect-timeout", type=float, default=10.0, show_default=True,
+                     help="Seconds for TCP connect, banner and auth."),
+    ]
+
+
+ssh_options = ssh_option_list()
 
 
 def with_options(options):

@@ -14,7 +14,7 @@ import click
 
 from hardening import paths
 from hardening.cli.common import EXIT_FAIL, EXIT_REFUSED, EXIT_TARGET, db_option, lang_option, load_catalog, open_store
-from hardening.cli.connect import Connections, ssh_options, with_options
+from hardening.cli.connect import Connections, ssh_option_list, with_options
 from hardening.errors import HardeningError, InputError, Refused, TargetError
 from hardening.remediate import audit
 from hardening.remediate.approval import approve as sign_approval, check_approved, pam_authenticate
@@ -237,6 +237,9 @@ def _run_database(action: str, bundle, rules, params, timeout: float, login_user
                         external_auth=database_options["external_auth"])
 
 
+remote_options = ssh_option_list(
+    "Prompt for the password: SSH's (or set HARDENING_SSH_PASSWORD); for a database bundle, the "
+    "database's (or set HARDENING_ORACLE_PASSWORD).")
 database_options = [
     click.option("--oracle-client-lib", type=click.Path(exists=True, file_okay=False), default=None,
                  help="Database bundles: Oracle Instant Client folder (thick mode: 11g, Native Network Encryption)."),
@@ -253,7 +256,7 @@ class _BaselineRef:
 
 @click.command()
 @click.argument("bundle_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@with_options(ssh_options)
+@with_options(remote_options)
 @with_options(database_options)
 @click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds the script may run.")
 @click.option("--allow-restart", is_flag=True, help="Let changes that need a restart restart what they need (never a database).")
@@ -278,7 +281,7 @@ def apply(bundle_dir, timeout, allow_restart, login_user, db, oracle_client_lib,
 
 @click.command()
 @click.argument("bundle_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@with_options(ssh_options)
+@with_options(remote_options)
 @with_options(database_options)
 @click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds the script may run.")
 @click.option("--user", "login_user", default=None,

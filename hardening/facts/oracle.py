@@ -136,8 +136,8 @@ QUERIES: dict[str, Query] = {q.name: q for q in [
        "SELECT grantee, privilege, admin_option FROM dba_sys_privs", "DBA_SYS_PRIVS"),
     _q("role_privs", "GRANTEE GRANTED_ROLE ADMIN_OPTION",
        "SELECT grantee, granted_role, admin_option FROM dba_role_privs", "DBA_ROLE_PRIVS"),
-    _q("public_exec", "OWNER TABLE_NAME PRIVILEGE",
-       "SELECT owner, table_name, privilege FROM dba_tab_privs WHERE grantee = 'PUBLIC' AND privilege = 'EXECUTE'",
+    _q("public_exec", "OWNER TABLE_NAME PRIVILEGE GRANTABLE",
+       "SELECT owner, table_name, privilege, grantable FROM dba_tab_privs WHERE grantee = 'PUBLIC' AND privilege = 'EXECUTE'",
        "DBA_TAB_PRIVS"),
     _q("unified_option", "VALUE",
        "SELECT value FROM v$option WHERE parameter = 'Unified Auditing'", "V$OPTION"),
@@ -743,7 +743,8 @@ class RolePrivs(_OracleFact):
 
 
 class PublicExecute(_OracleFact):
-    """EXECUTE grants to PUBLIC (DBA_TAB_PRIVS): object names, one item per grant."""
+    """EXECUTE grants to PUBLIC (DBA_TAB_PRIVS): object names, one item per grant; ``grantable``
+    when PUBLIC may pass it on (WITH GRANT OPTION: a rollback must restore that too)."""
 
     queries = ("public_exec",)
 
@@ -754,8 +755,10 @@ class PublicExecute(_OracleFact):
             if not obj:
                 continue
             name = f"{owner}.{obj}"
-            items.append({"name": name, "owner": owner, "object": obj})
-            sources[name] = f"DBA_TAB_PRIVS: EXECUTE on {name} granted to PUBLIC"
+            grantable = upper(row.get("GRANTABLE")) == "YES"
+            items.append({"name": name, "owner": owner, "object": obj, "grantable": grantable})
+            sources[name] = f"DBA_TAB_PRIVS: EXECUTE on {name} granted to PUBLIC" + (
+                " WITH GRANT OPTION" if grantable else "")
         return Parsed({"grants": items}, sources)
 
 

@@ -32,7 +32,7 @@ TYPES = {
     "roles": {"ROLE": V(128), "ORACLE_MAINTAINED": V(1)},
     "sys_privs": {"GRANTEE": V(128), "PRIVILEGE": V(40), "ADMIN_OPTION": V(3)},
     "role_privs": {"GRANTEE": V(128), "GRANTED_ROLE": V(128), "ADMIN_OPTION": V(3)},
-    "public_exec": {"OWNER": V(128), "TABLE_NAME": V(128), "PRIVILEGE": V(40)},
+    "public_exec": {"OWNER": V(128), "TABLE_NAME": V(128), "PRIVILEGE": V(40), "GRANTABLE": V(3)},
     "unified_option": {"VALUE": V(64)},
     "stmt_audit": {"AUDIT_OPTION": V(40), "SUCCESS": V(10), "FAILURE": V(10)},
     "unified_policies": {"POLICY_NAME": V(128), "ENTITY": V(128), "SUCCESS": V(3), "FAILURE": V(3),
@@ -145,8 +145,8 @@ def snapshot_11g() -> dict:
                                      ["APP_ROLE", "CREATE TABLE", "NO"], ["SCOTT", "UNLIMITED TABLESPACE", "NO"]]),
         "role_privs": q("role_privs", [["SYS", "DBA", "YES"], ["SYSTEM", "DBA", "YES"], ["APPUSER", "CONNECT", "NO"],
                                        ["APPUSER", "APP_ROLE", "NO"], ["SCOTT", "CONNECT", "NO"], ["SCOTT", "RESOURCE", "NO"]]),
-        "public_exec": q("public_exec", [["SYS", "DBMS_OUTPUT", "EXECUTE"], ["SYS", "UTL_FILE", "EXECUTE"],
-                                         ["SYS", "UTL_TCP", "EXECUTE"], ["SYS", "DBMS_LOB", "EXECUTE"], ["SYS", "DBMS_RANDOM", "EXECUTE"]]),
+        "public_exec": q("public_exec", [["SYS", "DBMS_OUTPUT", "EXECUTE", "NO"], ["SYS", "UTL_FILE", "EXECUTE", "NO"],
+                                         ["SYS", "UTL_TCP", "EXECUTE", "YES"], ["SYS", "DBMS_LOB", "EXECUTE", "NO"], ["SYS", "DBMS_RANDOM", "EXECUTE", "NO"]]),
         "unified_option": q("unified_option", []),
         "stmt_audit": q("stmt_audit", [[o, "BY ACCESS", "BY ACCESS"] for o in
                                        ("CREATE SESSION", "USER", "ROLE", "SYSTEM GRANT", "PROFILE", "ALTER SYSTEM", "SYSTEM AUDIT")]),
@@ -198,7 +198,7 @@ def snapshot_12c() -> dict:
                                      ["APP_ROLE", "CREATE VIEW", "NO"]]),
         "role_privs": q("role_privs", [["SYS", "DBA", "YES"], ["SYSTEM", "DBA", "NO"], ["APPADMIN", "DBA", "NO"],
                                        ["APPUSER", "APP_ROLE", "NO"]]),
-        "public_exec": q("public_exec", [["SYS", "DBMS_OUTPUT", "EXECUTE"], ["SYS", "DBMS_STANDARD", "EXECUTE"]]),
+        "public_exec": q("public_exec", [["SYS", "DBMS_OUTPUT", "EXECUTE", "NO"], ["SYS", "DBMS_STANDARD", "EXECUTE", "NO"]]),
         "unified_option": q("unified_option", [["FALSE"]]),
         "stmt_audit": q("stmt_audit", [[o, "BY ACCESS", "BY ACCESS"] for o in ("CREATE SESSION", "USER", "ROLE", "SYSTEM GRANT", "PROFILE", "ALTER SYSTEM")]),
         "unified_policies": q("unified_policies", [["ORA_SECURECONFIG", "ALL USERS", "YES", "YES", a, "STANDARD ACTION"] for a in
@@ -259,7 +259,7 @@ def snapshot_19c_pdb() -> dict:
                                      ["APPUSER", "CREATE SESSION", "NO"], ["APP_ROLE", "CREATE TABLE", "NO"], [None, "CREATE VIEW", "NO"]]),
         "role_privs": q("role_privs", [["SYS", "DBA", "YES"], ["SYSTEM", "DBA", "NO"], ["PDBADMIN", "PDB_DBA", "NO"],
                                        ["APPUSER", "APP_ROLE", "NO"], ["HR", "APP_ROLE", "NO"]]),
-        "public_exec": q("public_exec", [["SYS", "DBMS_OUTPUT", "EXECUTE"], ["SYS", "DBMS_SQL", "EXECUTE"]]),
+        "public_exec": q("public_exec", [["SYS", "DBMS_OUTPUT", "EXECUTE", "NO"], ["SYS", "DBMS_SQL", "EXECUTE", "NO"]]),
         "unified_option": q("unified_option", [["FALSE"]]),
         "stmt_audit": q("stmt_audit", []),
         "unified_policies": q("unified_policies", [["ORA_SECURECONFIG", "ALL USERS", "YES", "YES", a, "STANDARD ACTION"] for a in
@@ -325,7 +325,7 @@ def snapshot_19c_hardened() -> dict:
                                      ["AUDITOR", "CREATE SESSION", "NO"], ["APP_ROLE", "CREATE TABLE", "NO"]]),
         "role_privs": q("role_privs", [["SYS", "DBA", "YES"], ["SYSTEM", "DBA", "NO"], ["APPUSER", "APP_ROLE", "NO"],
                                        ["AUDITOR", "AUDIT_VIEWER", "NO"]]),
-        "public_exec": q("public_exec", [["SYS", "DBMS_OUTPUT", "EXECUTE"], ["SYS", "DBMS_STANDARD", "EXECUTE"]]),
+        "public_exec": q("public_exec", [["SYS", "DBMS_OUTPUT", "EXECUTE", "NO"], ["SYS", "DBMS_STANDARD", "EXECUTE", "NO"]]),
         "unified_option": q("unified_option", [["TRUE"]]),
         "stmt_audit": q("stmt_audit", []),
         "unified_policies": q("unified_policies", [["ORA_SECURECONFIG", "ALL USERS", "YES", "YES", a, "STANDARD ACTION"] for a in
