@@ -161,8 +161,10 @@ def test_statements_for_each_recorded_catalog(name, tmp_path):
         assert script.endswith("\nEXIT\n") and "COMMIT" not in "".join(statements(script))
     if name in GUARD:
         assert statements(apply_sql)[0] == GUARD[name] and statements(rollback_sql)[0] == GUARD[name]
-    # failing rules without a template stay manual, with the reason
+    # failing rules without a template stay manual, with the reason and the rule's advice for a person
     assert manual and all(m["reason"].startswith("no automatic remediation") for m in manual)
+    assert all(m["fix"] == RULES[m["rule_id"]].fix.as_dict() and m["fix"]["zh"] and m["fix"]["en"] for m in manual)
+    assert bundle.manifest["manual"] == manual
 
 
 def test_prior_values_come_from_the_stored_facts_not_from_the_database(tmp_path):
@@ -353,6 +355,9 @@ def test_cli_generate_review_and_apply_without_a_server(tmp_path):
     assert 'ALTER PROFILE "DEFAULT" LIMIT PASSWORD_LIFE_TIME 90;' in review.stdout
     assert "SQL has no dry run: this review is it" in review.stdout
     assert "restart: instance" in review.stdout and "dependency risk 关联风险" in review.stdout
+    verify_function = RULES["oracle_profile_password_verify_function"].fix
+    assert f"by hand: {verify_function.en}" in review.stdout
+    assert verify_function.zh in hardening("review", str(folder), "--db", str(db), "--lang", "zh").stdout
     from hardening.remediate.bundle import load_bundle
 
     approve(load_bundle(folder), db.parent, "lisi", 1)

@@ -58,10 +58,13 @@ def _rule(request):
 
 
 def test_texts_exist_in_both_languages(rule):
-    for text in (rule.title, rule.rationale):
+    """Title, rationale and fix (what a person does when no bundle can: remediation manifests
+    and reports show it) in Chinese and English."""
+    assert rule.fix is not None, f"{rule.id} has no fix text"
+    for text in (rule.title, rule.rationale, rule.fix):
         assert text.zh.strip() and text.en.strip()
     assert CJK.search(rule.title.zh), f"zh title has no Chinese: {rule.title.zh!r}"
-    assert CJK.search(rule.rationale.zh)
+    assert CJK.search(rule.rationale.zh) and CJK.search(rule.fix.zh)
     assert not CJK.search(rule.title.en), f"en title is not English: {rule.title.en!r}"
 
 

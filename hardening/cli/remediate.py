@@ -104,6 +104,8 @@ def review(bundle_dir, lang, db):
             click.echo(f"   {script}:" + "".join(f"\n     {line}" for line in lines))
     for item in manifest.get("manual", []):
         click.echo(f"\nmanual (not in the bundle): {item['rule_id']} — {item['reason']}")
+        if item.get("fix"):
+            click.echo(f"   by hand: {item['fix'].get(lang) or item['fix'].get('en', '')}")
     if "apply.sql" in manifest["files"]:
         click.echo(f"\nscripts: {bundle.folder / 'apply.sql'}, {bundle.folder / 'rollback.sql'}. SQL has no dry run: "
                    "this review is it (every statement is listed above); a restart is never performed")

@@ -86,6 +86,14 @@ def rule_block(rule: Rule, template: Template, variables: dict) -> str:
             f"hf_rule_end {shlex.quote(rule.id)}\n")
 
 
+def _manual(rule_id: str, rule: Rule | None, reason: str) -> dict:
+    """A finding left for a person: why, and the rule's own advice on doing it by hand."""
+    item = {"rule_id": rule_id, "reason": reason}
+    if rule is not None and rule.fix is not None:
+        item["fix"] = rule.fix.as_dict()
+    return item
+
+
 def generate(scan: dict, target: dict, rules: dict[str, Rule], templates: dict[str, Template], out: Path,
              only_rules: tuple[str, ...], author: str, facts: dict | None = None) -> tuple[Bundle | None, list[dict]]:
     """Write one bundle for one scanned target; returns it and the findings left for manual work.
@@ -101,7 +109,7 @@ def generate(scan: dict, target: dict, rules: dict[str, Rule], templates: dict[s
             continue
         rule = rules.get(finding["rule_id"])
         if rule is None or not rule.remediation:
-            manual.append({"rule_id": finding["rule_id"], "reason": "no automatic remediation (manual by nature or too risky)"})
+            manual.append(_manual(finding["rule_id"], rule, "no automatic remediation (manual by nature or too risky)"))
             continue
         template = templates.get(rule.remediation["template"])
         if template is None:
@@ -112,7 +120,7 @@ def generate(scan: dict, target: dict, rules: dict[str, Rule], templates: dict[s
             try:
                 context = oracle_sql.plan(rule, template, variables, facts or {}, params)
             except oracle_sql.Unplannable as exc:
-                manual.append({"rule_id": rule.id, "reason": f"no automatic change: {exc}"})
+                manual.append(_manual(rule.id, rule, f"no automatic change: {exc}"))
                 continue
         chosen.append((rule, template, variables, finding, context))
     if not chosen:

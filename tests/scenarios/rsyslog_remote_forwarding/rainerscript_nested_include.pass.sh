@@ -1,16 +1,4 @@
-mkdir -p /etc/rsyslog.d
-cat > /etc/rsyslog.conf <<'C'
-# /etc/rsyslog.conf configuration file for rsyslog
-module(load="imuxsock")
-module(load="imklog")
-$FileOwner root
-$FileGroup adm
-$FileCreateMode 0640
-$IncludeConfig /etc/rsyslog.d/*.conf
-auth,authpriv.*                 /var/log/auth.log
-*.*;auth,authpriv.none          -/var/log/syslog
-*.emerg                         :omusrmsg:*
-C
+# include = debian_rsyslog_conf
 sed -i 's|^$IncludeConfig.*|include(file="/etc/rsyslog.d/*.conf" mode="optional")|' /etc/rsyslog.conf
 printf 'include(file="/etc/rsyslog.remote/" mode="optional")\n' > /etc/rsyslog.d/10-more.conf
 mkdir -p /etc/rsyslog.remote

@@ -1,9 +1,4 @@
-# /proc/sys is read-only in the sandbox: a bind mount over the file stands in for sysctl -w
-hf_sysctl() {
-  f=/proc/sys/$(echo "$1" | tr . /)
-  printf '%s\n' "$2" > "/run/hf-sysctl-$1"
-  mount --bind "/run/hf-sysctl-$1" "$f"
-}
+# include = hf_sysctl
 hf_sysctl net.ipv4.conf.all.log_martians 1
 hf_sysctl net.ipv4.conf.default.log_martians 1
 hf_sysctl net.ipv4.conf.all.log_martians 0

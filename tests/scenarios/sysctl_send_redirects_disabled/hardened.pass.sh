@@ -1,8 +1,3 @@
-# /proc/sys is read-only in the sandbox: a bind mount over the file stands in for sysctl -w
-hf_sysctl() {
-  f=/proc/sys/$(echo "$1" | tr . /)
-  printf '%s\n' "$2" > "/run/hf-sysctl-$1"
-  mount --bind "/run/hf-sysctl-$1" "$f"
-}
+# include = hf_sysctl
 hf_sysctl net.ipv4.conf.all.send_redirects 0
 hf_sysctl net.ipv4.conf.default.send_redirects 0
