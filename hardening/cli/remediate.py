@@ -20,6 +20,7 @@ from hardening.remediate import audit
 from hardening.remediate.approval import approve as sign_approval, check_approved, pam_authenticate
 from hardening.remediate.bundle import generate, load_bundle
 from hardening.remediate.execute import check_drift, rescan, run_database, run_script
+from hardening.remediate.quoting import printable
 from hardening.remediate.templates import load_templates
 from hardening.secrets import Secret
 from hardening.targets import parse_target
@@ -92,7 +93,7 @@ def review(bundle_dir, lang, db):
     click.echo("integrity: " + (f"MODIFIED ({', '.join(modified)})" if modified else "intact (sha256 match)"))
     for entry in manifest["rules"]:
         click.echo(f"\n== {entry['rule_id']} [{entry['severity']}] {entry['title'][lang]}")
-        click.echo(f"   now: {json.dumps(entry['finding']['observed'], ensure_ascii=False)}; "
+        click.echo(f"   now: {printable(json.dumps(entry['finding']['observed'], ensure_ascii=False))}; "
                    f"expected: {entry['finding']['expected']}")
         for kind, label in (("operational", "operational risk 操作风险"), ("dependency", "dependency risk 关联风险"),
                             ("data_loss", "data loss 数据丢失")):

@@ -22,7 +22,10 @@ class OsRelease(Fact):
         for line in raw.text().splitlines():
             key, sep, value = line.partition("=")
             if sep and key.strip().replace("_", "").isalnum():
-                fields[key.strip()] = value.strip().strip('"').strip("'")
+                # os-release values may be quoted; the collector's own lines are verbatim (a host
+                # name may end in a quote)
+                key = key.strip()
+                fields[key] = value if key.startswith("HF_") else value.strip().strip('"').strip("'")
         value = {
             "id": fields.get("ID", ""),
             "id_like": fields.get("ID_LIKE", ""),

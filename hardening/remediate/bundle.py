@@ -7,7 +7,6 @@ import datetime as dt
 import hashlib
 import json
 import re
-import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from hardening.errors import InputError
 from hardening.evaluate import resolve
 from hardening.model import Rule
 from hardening.remediate import oracle_sql
+from hardening.remediate.quoting import printable, shell
 from hardening.remediate.templates import Template, library, render
 
 FORMAT = "hardening-remediation/1"
@@ -57,19 +57,27 @@ def load_bundle(folder: Path) -> Bundle:
 
 
 def _header(bundle_id: str, hostname: str, apply: bool) -> str:
+    """The scripts' preamble: refuses any host but the scanned one, before anything else runs.
+
+    The host name comes from the scanned host (hostile until proven otherwise): it enters the
+    script once, as one quoted word, and is shown only with its control characters escaped.
+    """
     kind = "remediation" if apply else "rollback"
     return (
         "#!/bin/sh\n"
-        f"# hardening {kind} bundle {bundle_id} for host {hostname}\n"
+        f"# hardening {kind} bundle {bundle_id} for host {printable(hostname)}\n"
         "# Dry run by default: prints what it would change. --apply changes the host;\n"
         "# --allow-restart also restarts services or the machine where a change needs it.\n"
         "set -u\n"
-        f"HF_BUNDLE={shlex.quote(bundle_id)}\n"
+        f"HF_BUNDLE={shell(bundle_id)}\n"
+        f"HF_HOST={shell(hostname)}\n"
         "HF_APPLY=0; HF_ALLOW_RESTART=0\n"
         "for hf_arg in \"$@\"; do case $hf_arg in --apply) HF_APPLY=1 ;; --allow-restart) HF_ALLOW_RESTART=1 ;;\n"
         "  *) echo \"usage: sh $0 [--apply] [--allow-restart]\" >&2; exit 2 ;; esac; done\n"
-        f"if [ \"$(uname -n)\" != {shlex.quote(hostname)} ]; then\n"
-        f"  echo \"REFUSED: this bundle is for host {hostname}, this host is $(uname -n)\" >&2; exit 3\n"
+        "hf_shown() { printf '%s' \"$1\" | LC_ALL=C tr -c '[:print:]' '?'; }\n"
+        "if [ \"$(uname -n)\" != \"$HF_HOST\" ]; then\n"
+        "  echo \"REFUSED: this bundle is for host $(hf_shown \"$HF_HOST\"), this host is $(hf_shown \"$(uname -n)\")\" >&2\n"
+        "  exit 3\n"
         "fi\n"
         "[ \"$(id -u)\" = 0 ] || { echo 'REFUSED: run as root' >&2; exit 3; }\n"
         "HF_BACKUP_ROOT=/var/backups/hardening/$HF_BUNDLE\n")
@@ -82,8 +90,8 @@ def rule_block(rule: Rule, template: Template, variables: dict) -> str:
     if template.restart != "none":
         restart = ('[ "$HF_ALLOW_RESTART" = 1 ] || HF_RESTART_NEEDED=1  '
                    f"# needs a {template.restart} restart to take effect\n")
-    return (f"hf_rule_begin {shlex.quote(rule.id)} {shlex.quote(title)}\n{restart}{body}\n"
-            f"hf_rule_end {shlex.quote(rule.id)}\n")
+    return (f"hf_rule_begin {shell(rule.id)} {shell(title)}\n{restart}{body}\n"
+            f"hf_rule_end {shell(rule.id)}\n")
 
 
 def _manual(rule_id: str, rule: Rule | None, reason: str) -> dict:

@@ -15,6 +15,7 @@ import jinja2
 from hardening.errors import InputError
 from hardening.evaluate import FactResult, FactView, evaluate_probe, resolve, select
 from hardening.model import Rule, Status
+from hardening.remediate.quoting import Quoted, control_characters, printable
 from hardening.remediate.templates import Template, environment
 
 _KEYWORD = re.compile(r"[A-Z][A-Z0-9_$#]*( [A-Z][A-Z0-9_$#]*)*")
@@ -33,45 +34,45 @@ def is_oracle(target: dict) -> bool:
 
 def _checked(value, what: str) -> str:
     text = str(value)
-    if not text or any(ord(c) < 32 or c == "\x7f" for c in text):
-        raise InputError(f"refusing {what} {text!r} from the database: empty or with control characters")
+    if not text or control_characters(text):
+        raise InputError(f"refusing {what} {printable(text)!r} from the database: empty or with control characters")
     return text
 
 
-def ident(value) -> str:
+def ident(value) -> Quoted:
     """A quoted identifier: double quotes, embedded ones doubled, control characters refused."""
-    return '"' + _checked(value, "identifier").replace('"', '""') + '"'
+    return Quoted('"' + _checked(value, "identifier").replace('"', '""') + '"')
 
 
-def literal(value) -> str:
+def literal(value) -> Quoted:
     """A string literal: single quotes, embedded ones doubled, control characters refused."""
-    return "'" + _checked(value, "value").replace("'", "''") + "'"
+    return Quoted("'" + _checked(value, "value").replace("'", "''") + "'")
 
 
-def grantee(value) -> str:
-    return "PUBLIC" if value == "PUBLIC" else ident(value)
+def grantee(value) -> Quoted:
+    return Quoted("PUBLIC") if value == "PUBLIC" else ident(value)
 
 
-def keyword(value) -> str:
+def keyword(value) -> Quoted:
     """A privilege, resource or parameter name: bare words only, never quoted text."""
     text = _checked(value, "keyword").upper()
     if not _KEYWORD.fullmatch(text):
         raise InputError(f"refusing {text!r}: not an Oracle keyword")
-    return text
+    return Quoted(text)
 
 
-def limit(value) -> str:
+def limit(value) -> Quoted:
     """A profile limit: a number, UNLIMITED or DEFAULT."""
     text = _checked(value, "profile limit").upper()
     if not _LIMIT.fullmatch(text):
         raise InputError(f"refusing profile limit {text!r}: not a number, UNLIMITED or DEFAULT")
-    return text
+    return Quoted(text)
 
 
-def param_value(value) -> str:
+def param_value(value) -> Quoted:
     """Keywords and numbers (TRUE, 2000, DB,EXTENDED) bare; anything else as a literal."""
     text = re.sub(r"\s*,\s*", ",", _checked(value, "parameter value").strip())
-    return text.upper() if _BARE_VALUE.fullmatch(text.upper()) else literal(text)
+    return Quoted(text.upper()) if _BARE_VALUE.fullmatch(text.upper()) else literal(text)
 
 
 def _view(facts: dict) -> FactView:
@@ -151,7 +152,7 @@ def plan(rule: Rule, template: Template, variables: dict, facts: dict, params: d
 
 
 def render(template: Template, context: dict, script: str) -> str:
-    env = environment(template.folder.parent)
+    env = environment(template.folder.parent, "sql")
     env.filters.update(ident=ident, literal=literal, grantee=grantee, keyword=keyword, limit=limit,
                        param_value=param_value)
     try:
@@ -191,7 +192,7 @@ def _header(bundle_id: str, target: dict, kind: str) -> str:
     if con_name:
         test += f" OR SYS_CONTEXT('USERENV', 'CON_NAME') <> {literal(con_name)}"
     refusal = literal(f"REFUSED: this bundle is for {where}")
-    return (f"-- hardening {kind} bundle {bundle_id} for {where}\n"
+    return (f"-- hardening {kind} bundle {bundle_id} for {printable(where)}\n"
             "-- SQL has no dry run: `hardening review` shows every statement before approval.\n"
             "-- Run by `hardening apply`/`rollback`, or: sqlplus USER@DB @<this file>. DDL needs no COMMIT.\n"
             "SET DEFINE OFF\nSET ECHO ON\nWHENEVER SQLERROR EXIT FAILURE\nWHENEVER OSERROR EXIT FAILURE\n"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shlex
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +10,7 @@ import jinja2
 
 from hardening import paths
 from hardening.errors import InputError
+from hardening.remediate.quoting import Quoted, no_control_characters, printable, shell
 from hardening.yamlio import load_file
 
 TYPES = {"str": str, "int": int, "bool": bool, "list": list, "dict": dict}
@@ -26,7 +27,8 @@ class Template:
     description: dict
 
     def check_vars(self, variables: dict, where: str) -> dict:
-        """Fill defaults and refuse unknown or missing variables (a template gets exactly what it declares)."""
+        """Fill defaults and refuse unknown or missing variables (a template gets exactly what it declares),
+        values of the wrong type, values that miss the parameter's ``pattern`` and control characters."""
         result = {}
         for name, spec in self.parameters.items():
             if name in variables:
@@ -34,6 +36,9 @@ class Template:
                 allowed = spec["type"] if isinstance(spec["type"], list) else [spec["type"]]
                 if not any(isinstance(value, TYPES[t]) for t in allowed):
                     raise InputError(f"{where}: variable {name!r} of template {self.name} must be {' or '.join(allowed)}")
+                if "pattern" in spec and not re.fullmatch(spec["pattern"], str(value)):
+                    raise InputError(f"{where}: variable {name!r} of template {self.name} must match "
+                                     f"{spec['pattern']}, not {printable(value)!r}")
                 result[name] = value
             elif "default" in spec:
                 result[name] = spec["default"]
@@ -42,17 +47,27 @@ class Template:
         unknown = sorted(set(variables) - set(self.parameters))
         if unknown:
             raise InputError(f"{where}: template {self.name} has no variable(s) {', '.join(unknown)}")
+        no_control_characters(result, f"{where}: template {self.name}")
         return result
 
 
-def _quote(value) -> str:
-    return shlex.quote(str(value))
+def _shell_word(value):
+    return value if isinstance(value, Quoted) else shell(value)
 
 
-def environment(root: Path) -> jinja2.Environment:
+def _quoted_only(value):
+    if isinstance(value, Quoted):
+        return value
+    raise jinja2.TemplateError(f"unquoted value {value!r}: pass it through a quoting filter")
+
+
+def environment(root: Path, language: str = "sh") -> jinja2.Environment:
+    """Every ``{{ value }}`` of a shell template comes out as one shell word (``|q`` or not);
+    a SQL template must choose its quoting (identifier, literal, keyword ...) or it fails."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(root)), undefined=jinja2.StrictUndefined,
-                             autoescape=False, keep_trailing_newline=True)
-    env.filters["q"] = _quote  # everything interpolated into a script goes through this
+                             autoescape=False, keep_trailing_newline=True,
+                             finalize=_shell_word if language == "sh" else _quoted_only)
+    env.filters["q"] = shell
     return env
 
 
