@@ -3,7 +3,7 @@
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 need=""
-for pkg in openssh-server openssh-client sudo util-linux iproute2 procps python3-venv poppler-utils fonts-wqy-microhei libnss3-tools openssl aide; do
+for pkg in openssh-server openssh-client sudo util-linux iproute2 procps python3-venv poppler-utils fonts-wqy-microhei libnss3-tools openssl aide debootstrap; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need="$need $pkg"
 done
 if [ -n "$need" ]; then
@@ -19,3 +19,5 @@ for account in hardening-author:Author-Pass-2026 hardening-approver:Approver-Pas
     id -u "$user" >/dev/null 2>&1 || useradd -M -s /usr/sbin/nologin "$user"
     echo "$account" | chpasswd
 done
+# Debian 11 and 13 root file systems for sandbox hosts of those releases (built once, then cached)
+sh "$here/build-rootfs.sh" bullseye trixie

@@ -1,7 +1,7 @@
 """Sandbox hosts: throw-away SSH targets for the scenario tests (needs root).
 
 A sandbox host is a copy-on-write overlay of ``/`` (real Debian userland, writes kept
-in ``<folder>/up``) inside private mount, UTS and PID namespaces, running its own
+in ``<folder>/up``; or of another Debian release's tree, ``rootfs=release_rootfs("11")``) inside private mount, UTS and PID namespaces, running its own
 ``sshd`` on its own loopback address (``127.0.10.N:22`` and up; only 127.0.0.0/8 is
 ever used)::
 
@@ -75,6 +75,8 @@ __all__ = [
     "check_environment",
     "sweep_stale",
     "destroy_all",
+    "RELEASES",
+    "release_rootfs",
 ]
 
 SANDBOX_ROOT = Path("/tmp/hardening-sandbox")
@@ -101,7 +103,7 @@ _BOOT_SCRIPT = r"""
 set -eu
 B=$1; shift; R=$B/root
 hostname "$SANDBOX_NAME"
-mount -t overlay overlay -o "lowerdir=/,upperdir=$B/up,workdir=$B/work" "$R"
+mount -t overlay overlay -o "lowerdir=$SANDBOX_LOWER,upperdir=$B/up,workdir=$B/work" "$R"
 mount -t proc -o nosuid,nodev,noexec proc "$R/proc"
 for p in sys sysrq-trigger; do
   [ -e "$R/proc/$p" ] || continue
@@ -331,6 +333,7 @@ def create_host(
     address: str | None = None,
     netns: str | None = None,
     extra_listen: Sequence[str] = (),
+    rootfs: Path | None = None,
 ) -> SandboxHost:
     """Start a sandbox host and wait until its sshd listens.
 
@@ -347,6 +350,8 @@ def create_host(
     netns: a network namespace (``ip netns add``) to run the host in; its loopback is then
       private to that namespace (used to build a target only a bastion can reach).
     extra_listen: more ``ListenAddress`` values for sshd (e.g. a veth address in ``netns``).
+    rootfs: the lower layer of the overlay (default ``/``, this machine): another Debian
+      release's root file system from :func:`release_rootfs`.
     """
     environment_problems = check_environment()
     if environment_problems:
@@ -399,7 +404,7 @@ def create_host(
                  "--propagation", "private", "setpriv", f"--bounding-set={DROPPED_CAPABILITIES}",
                  "/bin/sh", "-c", _BOOT_SCRIPT, _ARGV0, str(folder), *sshd_args],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                env={**_ENV, "SANDBOX_NAME": name},
+                env={**_ENV, "SANDBOX_NAME": name, "SANDBOX_LOWER": str(rootfs or "/")},
                 start_new_session=True, close_fds=True,
             )  # fmt: skip
         host.sshd_pid = _wait_for_child(host._proc)
@@ -430,6 +435,20 @@ def create_hung_listener(address: str | None = None) -> HungListener:
     with _registry_lock:
         _live_listeners.add(listener)
     return listener
+
+
+ROOTFS_CACHE = Path(os.environ.get("HARDENING_ROOTFS_CACHE", "/var/cache/hardening/rootfs"))
+# Debian releases besides this machine's own (12), as sandbox host root file systems
+RELEASES = {"11": "bullseye", "13": "trixie"}
+
+
+def release_rootfs(version: str) -> Path:
+    """The root file system of Debian ``version`` built by ``scripts/build-rootfs.sh``."""
+    path = ROOTFS_CACHE / RELEASES[version]
+    if not (path / ".hardening-rootfs").is_file():
+        raise SandboxError(f"no Debian {version} root file system in {path}: "
+                           f"run sh scripts/build-rootfs.sh {RELEASES[version]} (scripts/install-test-deps.sh does)")
+    return path
 
 
 def check_environment() -> list[str]:
