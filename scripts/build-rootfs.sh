@@ -6,8 +6,9 @@
 # Usage: sh scripts/build-rootfs.sh bullseye trixie
 set -eu
 cache=${HARDENING_ROOTFS_CACHE:-/var/cache/hardening/rootfs}
-# what the scenarios configure: sshd, sudo, PAM with pwquality, auditd and rsyslog files, cron, logrotate
-packages=openssh-server,sudo,procps,iproute2,kmod,libpam-pwquality,auditd,rsyslog,cron,logrotate
+# the packages of the Debian 12 machine the scenarios were written on, no more: a scenario that
+# needs auditd, rsyslog or pam_pwquality puts their files in place itself
+packages=openssh-server,sudo,procps,iproute2,cron,systemd
 mirror=${HARDENING_DEBIAN_MIRROR:-$(sed -n 's/^URIs:[[:space:]]*\([^[:space:]]*\/debian\)$/\1/p' \
     /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n 1)}
 [ -n "$mirror" ] || mirror=$(awk '$1 == "deb" && $2 ~ /\/debian$/ { print $2; exit }' /etc/apt/sources.list 2>/dev/null)
