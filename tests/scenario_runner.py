@@ -1,8 +1,9 @@
 """Discover scenario scripts and scan sandbox hosts over SSH for their verdicts.
 
 A scenario is ``tests/scenarios/<rule_id>/<state>.<pass|fail|notapplicable|error|manual>.sh``.
-Header lines ``# params = name=value,name=value`` become ``--var`` options of the scan, and
-``# include = NAME`` puts ``tests/scenarios/_include/NAME.sh`` (a shared starting state) first.
+Header lines ``# params = name=value,name=value`` become ``--var`` options of the scan,
+``# include = NAME`` puts ``tests/scenarios/_include/NAME.sh`` (a shared starting state) first, and
+``# debian = 11,12`` limits a scenario to the Debian releases whose defaults it is written for.
 """
 
 from __future__ import annotations
@@ -37,6 +38,15 @@ class Scenario:
         included = [(INCLUDES / f"{name.strip()}.sh").read_text(encoding="utf-8")
                     for name in re.findall(r"^#\s*include\s*=\s*(\S+)\s*$", text, re.MULTILINE)]
         return "".join(included) + text
+
+    def debian(self, releases: list[str]) -> list[str]:
+        """The Debian releases (of ``releases``) the scenario is written for: a header line
+        ``# debian = 11,12`` where a release's defaults change the verdict; all of them without."""
+        match = re.search(r"^#\s*debian\s*=\s*(.+)$", self.path.read_text(encoding="utf-8"), re.MULTILINE)
+        if not match:
+            return list(releases)
+        wanted = {v.strip() for v in match.group(1).split(",")}
+        return [release for release in releases if release in wanted]
 
     def params(self) -> list[str]:
         for line in self.script().splitlines():

@@ -18,8 +18,10 @@ SCENARIOS = discover()
 DEBIAN = ["12", *(sandbox.RELEASES if os.environ.get("HARDENING_FULL_MATRIX") == "1" else [])]
 
 
-@pytest.mark.parametrize("debian", DEBIAN)
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])
+MATRIX = [(scenario, debian) for scenario in SCENARIOS for debian in scenario.debian(DEBIAN)]
+
+
+@pytest.mark.parametrize(("scenario", "debian"), MATRIX, ids=[f"{s.id}-{d}" for s, d in MATRIX])
 def test_scenario_verdict(scenario, debian, sandbox_factory):
     host = sandbox_factory(rootfs=None if debian == "12" else sandbox.release_rootfs(debian))
     host.run(scenario.script(), timeout=120)
